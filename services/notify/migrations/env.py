@@ -1,0 +1,5 @@
+from laas_kernel.migrations import run
+from laas_kernel.schema import kernel_metadata
+from notify.models import Base
+
+run([Base.metadata, kernel_metadata])
