@@ -97,3 +97,31 @@ def run_services(service_config):
             runner.kill()
         except Exception:  # a test may already have stopped it
             pass
+
+
+@pytest.fixture
+def system(run_services, service_config, databases):
+    """Every service, the gateway, the mailbox and the ThaiD sandbox, for end-to-end tests."""
+    from testing.system import start_system
+
+    started = start_system(run_services, service_config, databases)
+    yield started
+    for process in started._processes:
+        process.stop()
+
+
+@pytest.fixture
+def system_factory(run_services, service_config, databases):
+    """Like ``system``, with settings of the test's own (short OTP lifetimes, …)."""
+    from testing.system import start_system
+
+    started = []
+
+    def start(**overrides):
+        started.append(start_system(run_services, service_config, databases, **overrides))
+        return started[-1]
+
+    yield start
+    for one in started:
+        for process in one._processes:
+            process.stop()

@@ -1,0 +1,44 @@
+"""The platform end to end: health of every service through the gateway, the OpenAPI
+document, the web client, and errors in the API's shape."""
+
+
+def test_healthz_reports_every_service_ok(system):
+    answer = system.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "status": "ok",
+        "services": {name: "ok" for name in ("identity", "ledger", "budget", "assets", "notify")},
+    }
+
+
+def test_healthz_names_the_service_that_is_down(system):
+    ledger = next(c for c in system.runner.containers if c.service_name == "ledger")
+    ledger.stop()
+    answer = system.get("/healthz")
+    assert answer.status_code == 503
+    body = answer.json()
+    assert body["services"]["ledger"] == "down"
+    assert body["down"] == ["ledger"]
+    assert body["services"]["identity"] == "ok"
+
+
+def test_openapi_document_is_served(system):
+    answer = system.get("/openapi.json")
+    assert answer.status_code == 200
+    spec = answer.json()
+    assert spec["openapi"].startswith("3.")
+    assert "/healthz" in spec["paths"]
+    assert "ErrorBody" in spec["components"]["schemas"]
+
+
+def test_unknown_route_gets_a_json_error_with_a_thai_message(system):
+    answer = system.get("/api/v1/no-such-thing")
+    assert answer.status_code == 404
+    error = answer.json()["error"]
+    assert error["code"] == "route_not_found"
+    assert "ไม่พบ" in error["message"]
+
+
+def test_correlation_id_is_returned_as_given(system):
+    answer = system.get("/healthz", headers={"X-Correlation-ID": "trace-12345678"})
+    assert answer.headers["X-Correlation-ID"] == "trace-12345678"
