@@ -1,0 +1,5 @@
+"""Administration of units and users."""
+
+
+class AdminRoutes:
+    pass

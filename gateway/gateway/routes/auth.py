@@ -1,0 +1,5 @@
+"""Sign-in, activation, sessions and the caller's profile."""
+
+
+class AuthRoutes:
+    pass

@@ -1,0 +1,5 @@
+"""Ledger: chart of accounts, vouchers, periods, reports."""
+
+
+class LedgerRoutes:
+    pass

@@ -1,0 +1,5 @@
+"""In-app notifications."""
+
+
+class NotificationRoutes:
+    pass
