@@ -30,6 +30,30 @@ class MailDeliveryError(Exception):
 class TransientMailError(MailDeliveryError):
     """Worth retrying later: server down or busy, 4xx reply, connection lost."""
 
+    # Read by the kernel's event handler: retried with backoff, beyond EVENT_MAX_ATTEMPTS.
+    transient = True
+
 
 class PermanentMailError(MailDeliveryError):
     """Retrying the same message will fail again: 5xx reply, refused credentials."""
+
+    # Read by the kernel's event handler: dead-lettered at once.
+    permanent = True
+
+
+class MailInProgress(Exception):
+    """Another worker is sending this event's mail right now (a duplicate delivery of the
+    event): look again later, when that attempt has either succeeded or failed."""
+
+    transient = True
+
+
+class MailGivenUp(Exception):
+    """The mail failed too many times, or cannot be built: dead-letter it for operators."""
+
+    permanent = True
+
+
+class NotificationNotFound(DomainError):
+    code = "notification_not_found"
+    message = "ไม่พบการแจ้งเตือนที่ต้องการ"
