@@ -13,16 +13,24 @@ Claims of an access token:
     exp, iat
 """
 
+import logging
 import time
 from dataclasses import dataclass
 
+import eventlet
 import jwt
+from eventlet.event import Event as GreenEvent
 from nameko.extensions import DependencyProvider
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from laas_kernel.errors import DomainError, Forbidden
 from laas_kernel.settings import settings_from_config
 
+log = logging.getLogger(__name__)
+
 ACCESS_TOKEN_SECONDS = 15 * 60
+# How long a request waits, once, for the revoked sessions a (re)started gateway loads.
+REVOKED_LOAD_WAIT_SECONDS = 3.0
 
 
 class Unauthenticated(DomainError):
@@ -122,10 +130,40 @@ class RevokedSessions:
         return True
 
 
+def client_address(request) -> str:
+    """The caller's address for throttling and the audit log: the first hop of
+    X-Forwarded-For (set by the ingress in front of the gateway), else the socket's peer."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    first = forwarded.split(",")[0].strip()
+    return (first or request.remote_addr or "")[:64]
+
+
 class Authenticator:
-    def __init__(self, secret_key: str, revoked: RevokedSessions):
+    def __init__(self, secret_key: str, revoked: RevokedSessions, loaded: GreenEvent | None = None):
         self.secret_key = secret_key
         self.revoked = revoked
+        self.loaded = loaded
+        self._waited = loaded is None
+
+    def _wait_for_revoked_list(self):
+        # A restarted gateway must not accept a token revoked while it was down; wait for
+        # the list once (bounded), then never again.
+        if not self._waited:
+            with eventlet.Timeout(REVOKED_LOAD_WAIT_SECONDS, False):
+                self.loaded.wait()
+            self._waited = True
+
+    def revoke(self, session_ids):
+        self.revoked.add(session_ids or ())
+
+    def optional_actor(self, request) -> Actor | None:
+        """The caller when a valid bearer token came with the request, else None."""
+        if not request.headers.get("Authorization"):
+            return None
+        try:
+            return self.actor(request)
+        except DomainError:
+            return None
 
     def token_of(self, request) -> str:
         header = request.headers.get("Authorization", "")
@@ -148,18 +186,57 @@ class Authenticator:
             raise Unauthenticated() from None
         if claims.get("typ") != "access":
             raise Unauthenticated()
+        self._wait_for_revoked_list()
         if claims["sid"] in self.revoked:
             raise SessionRevoked()
         return actor_from_claims(claims)
 
 
 class Auth(DependencyProvider):
-    """``self.auth.actor(request)`` in a route: the caller, or a 401."""
+    """``self.auth.actor(request)`` in a route: the caller, or a 401.
+
+    At start it asks identity for the sessions revoked recently (retrying until identity
+    answers), so a gateway that was down when ``sessions_revoked`` went out refuses them too.
+    """
+
+    def __init__(self, load_revoked: bool = True):
+        self.load_revoked = load_revoked
 
     def setup(self):
         settings = settings_from_config(self.container.config)
         self.revoked = RevokedSessions()
-        self.authenticator = Authenticator(settings.laas_secret_key, self.revoked)
+        self.loaded = GreenEvent()
+        self.authenticator = Authenticator(
+            settings.laas_secret_key, self.revoked, self.loaded if self.load_revoked else None
+        )
+        self._running = False
+        self._thread = None
+
+    def start(self):
+        if self.load_revoked:
+            self._running = True
+            self._thread = self.container.spawn_managed_thread(self._load_revoked)
+
+    def stop(self):
+        self._running = False
+        if self._thread is not None:
+            self._thread.kill()
+
+    kill = stop
+
+    def _load_revoked(self):
+        config = {"AMQP_URI": self.container.config["AMQP_URI"]}
+        while self._running:
+            try:
+                with ClusterRpcProxy(config, timeout=5) as cluster:
+                    session_ids = cluster.identity.recently_revoked_sessions()
+                self.revoked.add(session_ids)
+                self.loaded.send(True)
+                log.info("loaded %s recently revoked sessions", len(session_ids))
+                return
+            except Exception as exc:  # identity not up yet: try again shortly
+                log.info("revoked sessions not loaded yet (%s); retrying", type(exc).__name__)
+                eventlet.sleep(1)
 
     def get_dependency(self, worker_ctx):
         return self.authenticator

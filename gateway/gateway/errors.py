@@ -43,6 +43,10 @@ STATUS_BY_CODE = {
     "activation_step_invalid": 409,
     "activation_expired": 401,
     "activation_not_required": 409,
+    "password_unchanged": 422,
+    "invalid_refresh_token": 401,
+    "thaid_mismatch": 403,
+    "thaid_redirect_not_used": 409,
     # administration
     "forbidden": 403,
     "unit_not_found": 404,
@@ -53,6 +57,11 @@ STATUS_BY_CODE = {
     "unit_inactive": 409,
     "invalid_group": 422,
     "user_revoked": 401,
+    "unit_not_active": 409,
+    "invalid_unit_parent": 422,
+    "unknown_unit_kind": 422,
+    "citizen_id_required": 422,
+    "cannot_revoke_self": 409,
     # ledger
     "voucher_unbalanced": 422,
     "unknown_account": 422,
@@ -69,6 +78,12 @@ STATUS_BY_CODE = {
     "opening_balances_exist": 409,
     "invalid_chart": 422,
     "fiscal_year_invalid": 422,
+    "invalid_period": 422,
+    "invalid_master_record": 422,
+    "master_record_exists": 409,
+    "master_data_kind_unknown": 404,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
     # notify
     "notification_not_found": 404,
 }

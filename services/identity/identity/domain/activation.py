@@ -138,9 +138,14 @@ class Activation:
         now: datetime,
         ttl_seconds: int = ACTIVATION_TTL_SECONDS,
         rules=ACTIVATION_RULES,
+        policy_date: date | None = None,
     ) -> "Activation":
-        """After the credentials were accepted for a user who is not yet active."""
-        policy = policy_for(kind, now.date(), rules)
+        """After the credentials were accepted for a user who is not yet active.
+
+        ``policy_date`` picks the rule as of another day than ``now`` (a demo or test of
+        the flow before the cut-over); the lifetime still runs from ``now``.
+        """
+        policy = policy_for(kind, policy_date or now.date(), rules)
         if not policy.activation_required:
             raise ValueError(f"users of a {kind} unit are created active")
         return cls(user_id, kind, policy, now, now + timedelta(seconds=ttl_seconds))
@@ -156,6 +161,10 @@ class Activation:
     def require_not_expired(self, now: datetime) -> None:
         if now >= self.expires_at:
             raise ActivationExpired()
+
+    def require_next(self, step: str, now: datetime) -> None:
+        """Refuse unless ``step`` is the one due now (check before any costly look-up)."""
+        self._require_step(step, now)
 
     def _require_step(self, step: str, now: datetime) -> None:
         self.require_not_expired(now)

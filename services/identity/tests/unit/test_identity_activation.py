@@ -241,3 +241,21 @@ def test_activation_started_before_cutover_keeps_its_policy_after_it():
     later = activation.email_given("con303@gmail.com", now=AFTER)
     assert later.policy.profile_required
     assert later.next_step == "otp"
+
+
+def test_policy_date_picks_the_rule_before_the_cutover_while_time_runs_from_now():
+    activation = Activation.start("u1", "subordinate_unit", AFTER, policy_date=BEFORE.date())
+    assert activation.steps[0] == "email"
+    assert "profile" in activation.steps
+    assert activation.started_at == AFTER
+    assert Activation.start("u1", "subordinate_unit", AFTER).steps[0] == "citizen_id"
+
+
+def test_require_next_checks_order_and_expiry_without_advancing():
+    activation = Activation.start("u1", "province_office", AFTER)
+    activation.require_next("citizen_id", AFTER)
+    with pytest.raises(ActivationStepOutOfOrder):
+        activation.require_next("email", AFTER)
+    with pytest.raises(ActivationExpired):
+        activation.require_next("citizen_id", activation.expires_at)
+    assert activation.steps_done == ()
