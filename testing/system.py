@@ -150,7 +150,7 @@ def start_system(run_services, service_config, databases, **overrides) -> System
         "THAID_URL": thaid.url,
         "LAAS_ADMIN_USERNAME": "admin",
         "LAAS_ADMIN_PASSWORD": "Admin#2568",
-        "LAAS_SECRET_KEY": "test-secret-key",
+        "LAAS_SECRET_KEY": "test-secret-key-of-at-least-32-bytes",
         **overrides,
     }
     from gateway.service import GatewayService

@@ -106,6 +106,7 @@ def json_response(payload, status=200, headers=None) -> Response:
 
 def error_response(exc) -> Response:
     if isinstance(exc, DomainError):
+        log.info("refused: %s", exc.code)  # the details may name people: not logged
         status = STATUS_BY_CODE.get(exc.code)
         if status is None:
             log.warning("error code %r has no status in STATUS_BY_CODE", exc.code)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request
 
 from laas_kernel import correlation
+from laas_kernel.errors import DomainError
 
 from .errors import error_body, error_response, json_response
 
@@ -104,4 +105,4 @@ def route(
             query=query,
         )
     )
-    return ApiHandler.decorator(method, url)
+    return ApiHandler.decorator(method, url, expected_exceptions=DomainError)

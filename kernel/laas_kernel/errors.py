@@ -6,6 +6,8 @@ the base class, so a caller that never imported the subclass still gets ``code``
 ``message`` and ``details``. The gateway maps ``code`` to an HTTP status in one table.
 """
 
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -17,11 +19,16 @@ class DomainError(Exception):
     message = "ไม่สามารถดำเนินการได้"
 
     def __init__(self, message=None, details=None, code=None):
+        if isinstance(details, str):  # as it crossed RPC (see below)
+            details = json.loads(details)
         self.code = code or type(self).code
         self.message = message or type(self).message
         self.details = details or {}
-        # args are what nameko serialises; keep them in __init__'s order.
-        super().__init__(self.message, self.details, self.code)
+        # args are what nameko serialises, in __init__'s order. nameko turns every number
+        # into a string on the way; details travel as JSON so that 4 stays 4.
+        super().__init__(
+            self.message, json.dumps(self.details, ensure_ascii=False, default=str), self.code
+        )
 
     def __str__(self):
         return f"{self.code}: {self.message}"

@@ -81,7 +81,7 @@ class Source:
 
     @rpc
     def refuse(self):
-        raise Refusal(details={"why": "because"})
+        raise Refusal(details={"why": "because", "attempts_left": 4, "ok": False})
 
 
 class Refusal(DomainError):
@@ -264,7 +264,7 @@ def test_a_domain_error_crosses_rpc_with_its_code_message_and_details(
             cluster.kt_source.refuse()
     assert raised.value.code == "refused_on_purpose"
     assert raised.value.message == "ปฏิเสธโดยตั้งใจ"
-    assert raised.value.details == {"why": "because"}
+    assert raised.value.details == {"why": "because", "attempts_left": 4, "ok": False}
 
 
 def test_calling_a_service_that_never_ran_fails_at_once_with_a_clear_error(run_services, amqp_uri):

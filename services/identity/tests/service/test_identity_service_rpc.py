@@ -113,7 +113,7 @@ def test_throttling_counts_per_username_and_per_address(start_identity):
     for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
         refused(identity.rpc.login, "nobody", "x", client_address=address)
     error = refused(identity.rpc.login, "NoBody ", "x", client_address="10.0.0.4")
-    assert error.code == "too_many_attempts" and int(error.details["retry_after"]) > 0
+    assert error.code == "too_many_attempts" and error.details["retry_after"] > 0
     assert refused(identity.rpc.login, "other", "x", client_address="10.0.0.4").code == (
         "invalid_credentials"
     )
