@@ -46,6 +46,12 @@ def add_event(session: Session, event: Event, correlation_id: str | None = None)
             headers=headers,
         )
     )
+    publish_after_commit(session)
+
+
+def publish_after_commit(session: Session):
+    """Wake this process's relay once ``session`` commits. ``add_event`` does it; code that
+    writes many outbox rows in one statement of its own calls it too."""
     after_commit(session, _wake_relays)
 
 

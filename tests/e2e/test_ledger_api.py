@@ -241,7 +241,7 @@ def test_opening_balances_in_json_csv_and_xlsx(ledger_system):
     assert answer.status_code == 422, answer.text
     error = answer.json()["error"]
     assert error["code"] == "opening_balances_invalid"
-    assert [p["row"] for p in error["details"]["problems"]] == ["2", "3"]
+    assert [p["row"] for p in error["details"]["problems"]] == [2, 3]
 
     lines = [
         {"account_code": CASH, "debit": "5000.00", "credit": "0"},

@@ -1,7 +1,7 @@
 // Boot: wire the page chrome, then open the screen the session is at (or the sign-in screen).
 import { api, setSessionLostHandler } from "./api.js";
 import { go } from "./router.js";
-import { formatThaiDate } from "./rules.js";
+import { formatThaiDate, isoDateInBangkok } from "./rules.js";
 import { clearAll, disablePersistence, session, update } from "./store.js";
 import { showNotice, wireDialogs } from "./ui.js";
 import "./screens/login.js";
@@ -17,7 +17,7 @@ function paintToday() {
   const el = document.getElementById("today-be");
   const now = new Date();
   el.textContent = formatThaiDate(now);
-  el.setAttribute("datetime", now.toISOString().slice(0, 10));
+  el.setAttribute("datetime", isoDateInBangkok(now));
 }
 
 function wireMenu() {

@@ -71,13 +71,43 @@ export const THAI_MONTHS = [
   "ธันวาคม",
 ];
 
-/** A local date as users read it: "25 พฤศจิกายน 2569" (BE = CE + 543). */
+// Dates are shown as in Thailand whatever the browser's time zone: UTC+7, no daylight saving.
+const BANGKOK_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** The calendar fields of a moment on a Bangkok clock. */
+export function inBangkok(date) {
+  const shifted = new Date(date.getTime() + BANGKOK_OFFSET_MS);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth(),
+    day: shifted.getUTCDate(),
+    hours: shifted.getUTCHours(),
+    minutes: shifted.getUTCMinutes(),
+  };
+}
+
+/** A date as users read it: "25 พฤศจิกายน 2569" (BE = CE + 543), on the Bangkok calendar. */
 export function formatThaiDate(date) {
-  return `${date.getDate()} ${THAI_MONTHS[date.getMonth()]} ${date.getFullYear() + 543}`;
+  const b = inBangkok(date);
+  return `${b.day} ${THAI_MONTHS[b.month]} ${b.year + 543}`;
+}
+
+/** "25 พฤศจิกายน 2569 เวลา 14:05 น." on a Bangkok clock. */
+export function formatThaiDateTime(date) {
+  const b = inBangkok(date);
+  const hh = String(b.hours).padStart(2, "0");
+  const mm = String(b.minutes).padStart(2, "0");
+  return `${formatThaiDate(date)} เวลา ${hh}:${mm} น.`;
+}
+
+/** The ISO date (CE) of a moment on the Bangkok calendar. */
+export function isoDateInBangkok(date) {
+  return new Date(date.getTime() + BANGKOK_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The BE fiscal year a date falls in: 1 October starts the next year's number. */
 export function fiscalYearBE(date) {
-  const ce = date.getMonth() >= 9 ? date.getFullYear() + 1 : date.getFullYear();
+  const b = inBangkok(date);
+  const ce = b.month >= 9 ? b.year + 1 : b.year;
   return ce + 543;
 }

@@ -7,6 +7,8 @@ import {
   fiscalYearBE,
   formatCountdown,
   formatThaiDate,
+  formatThaiDateTime,
+  isoDateInBangkok,
   isValidEmail,
   passwordChecks,
 } from "../js/rules.js";
@@ -92,4 +94,14 @@ test("fiscal year starts in October", () => {
   assert.equal(fiscalYearBE(new Date(2024, 9, 1)), 2568);
   assert.equal(fiscalYearBE(new Date(2025, 8, 30)), 2568);
   assert.equal(fiscalYearBE(new Date(2025, 9, 1)), 2569);
+});
+
+test("dates are read on a Bangkok clock whatever the browser's zone", () => {
+  // 22:50 UTC on 25 November is already 05:50 on the 26th in Thailand.
+  const late = new Date(Date.UTC(2026, 10, 25, 22, 50));
+  assert.equal(formatThaiDate(late), "26 พฤศจิกายน 2569");
+  assert.equal(formatThaiDateTime(late), "26 พฤศจิกายน 2569 เวลา 05:50 น.");
+  assert.equal(isoDateInBangkok(late), "2026-11-26");
+  // 30 September 20:00 UTC is 1 October in Thailand: the next fiscal year.
+  assert.equal(fiscalYearBE(new Date(Date.UTC(2025, 8, 30, 20, 0))), 2569);
 });

@@ -71,3 +71,51 @@ class OpeningBalancesRejected(DomainError):
 
     code = "opening_balances_invalid"
     message = "ไม่สามารถนำเข้ายอดยกมาได้ กรุณาแก้ไขรายการที่แจ้งแล้วนำเข้าใหม่"
+
+
+class VoucherNotFound(DomainError):
+    code = "voucher_not_found"
+    message = "ไม่พบใบผ่านรายการที่ต้องการ"
+
+
+class VoucherAlreadyReversed(DomainError):
+    """details: {"voucher_id", "reversed_by_id"}."""
+
+    code = "voucher_already_reversed"
+    message = "ใบผ่านรายการนี้ถูกกลับรายการแล้ว"
+
+
+class PeriodCloseOrder(DomainError):
+    """details: {"open_periods": [[fiscal_year, period], ...]} that must be closed first."""
+
+    code = "period_close_order"
+    message = "ต้องปิดงวดบัญชีก่อนหน้าให้ครบก่อน จึงจะปิดงวดนี้ได้"
+
+
+class OpeningBalancesExist(DomainError):
+    """details: {"voucher_id", "number"} of the opening voucher already carried in."""
+
+    code = "opening_balances_exist"
+    message = "ได้นำเข้ายอดยกมาของปีงบประมาณนี้แล้ว หากต้องการแก้ไขให้กลับรายการเดิมก่อน"
+
+
+class UnknownMasterDataKind(DomainError):
+    code = "master_data_kind_unknown"
+    message = "ไม่พบประเภทข้อมูลหลักที่ต้องการ"
+
+
+class MasterRecordExists(DomainError):
+    code = "master_record_exists"
+    message = "มีรหัสนี้ในข้อมูลหลักของหน่วยงานแล้ว"
+
+
+class InvalidMasterRecord(DomainError):
+    """details: {field: problem}."""
+
+    code = "invalid_master_record"
+    message = "ข้อมูลหลักไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง"
+
+
+class IdempotencyKeyRequired(DomainError):
+    code = "idempotency_key_required"
+    message = "ต้องระบุรหัสป้องกันการส่งซ้ำ (Idempotency-Key) สำหรับการบันทึกใบผ่านรายการ"

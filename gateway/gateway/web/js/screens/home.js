@@ -1,7 +1,7 @@
 // หน้าหลัก: who is signed in, system status, work in progress, notifications.
 import { api, getHealth } from "../api.js";
 import { register } from "../router.js";
-import { fiscalYearBE, formatThaiDate } from "../rules.js";
+import { fiscalYearBE, formatThaiDateTime } from "../rules.js";
 import { session, update } from "../store.js";
 import { h, withBusy } from "../ui.js";
 
@@ -57,9 +57,7 @@ function isOk(value) {
 function formatDateTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  const hh = String(d.getHours()).padStart(2, "0");
-  const mm = String(d.getMinutes()).padStart(2, "0");
-  return `${formatThaiDate(d)} เวลา ${hh}:${mm} น.`;
+  return formatThaiDateTime(d);
 }
 
 function displayName(user) {
