@@ -24,12 +24,14 @@ def browser():
         pytest.fail("Chromium is missing: run deploy/local/ensure-browser.sh (make test does)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
+    playwright = sync_playwright().start()
+    launched = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield launched
+    launched.close()
+    # Not playwright.stop(): under eventlet's monkey-patching it waits forever for the driver
+    # process's exit to be reported, although the driver has already exited.
 
 
 @pytest.fixture(params=[{"width": 1366, "height": 768}], ids=["office-screen"])
