@@ -212,18 +212,25 @@ class Http:
         self.conn.close()
 
 
-def run_clients(clients: int, make_client, step, seconds: float, warmup: float = 1.0):
+def run_clients(clients: int, make_client, step, seconds: float, warmup_ops: int = 3):
     """``clients`` green threads each doing ``step(client, n, i)`` until time is up.
 
+    Every client first completes ``warmup_ops`` steps (connections, caches, the gateway's
+    first call), and only then does the measured window start for all of them.
     Returns (operations, elapsed seconds, latencies in seconds) for the measured window only.
     """
-    start_at = time.perf_counter() + warmup
-    stop_at = start_at + seconds
+    made = [make_client(n) for n in range(clients)]
+    warm = eventlet.GreenPool(clients)
+    for n in range(clients):
+        warm.spawn(lambda n=n: [step(made[n], n, -1 - k) for k in range(warmup_ops)])
+    warm.waitall()
+
+    stop_at = time.perf_counter() + seconds
     counts = [0] * clients
     latencies: list[float] = []
 
     def worker(n):
-        client = make_client(n)
+        client = made[n]
         i = 0
         try:
             while True:
@@ -231,11 +238,9 @@ def run_clients(clients: int, make_client, step, seconds: float, warmup: float =
                 if began >= stop_at:
                     return
                 step(client, n, i)
-                ended = time.perf_counter()
+                latencies.append(time.perf_counter() - began)
+                counts[n] += 1
                 i += 1
-                if began >= start_at:
-                    counts[n] += 1
-                    latencies.append(ended - began)
         finally:
             close = getattr(client, "close", None)
             if close:

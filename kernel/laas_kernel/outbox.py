@@ -68,10 +68,11 @@ class RelayPass:
         self.config = config or {}
         self.batch = batch
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True)
+        self.declared: set[str] = set()
 
     def run(self, publish=None) -> int:
         publish = publish or self.publish
-        sent = 0
+        sent_ids = []
         with self.sessionmaker() as session, session.begin():
             now = datetime.now(UTC)
             rows = session.execute(
@@ -87,11 +88,12 @@ class RelayPass:
                 except UndeliverableMessage:
                     self._postpone(session, row, "no queue is bound for this event yet")
                     continue
+                sent_ids.append(row.id)
+            if sent_ids:
                 session.execute(
-                    update(outbox).where(outbox.c.id == row.id).values(published_at=now)
+                    update(outbox).where(outbox.c.id.in_(sent_ids)).values(published_at=now)
                 )
-                sent += 1
-        return sent
+        return len(sent_ids)
 
     def _postpone(self, session, row, reason):
         attempts = row.attempts + 1
@@ -108,14 +110,17 @@ class RelayPass:
     def publish(self, row):
         exchange = get_event_exchange(row.source, self.config)
         headers = {f"nameko.{key}": value for key, value in (row.headers or {}).items()}
+        # Declaring the exchange costs a round trip: once per exchange is enough.
+        declare = [] if row.source in self.declared else [exchange]
         self.publisher.publish(
             row.payload,
             exchange=exchange,
             routing_key=row.event_type,
             headers=headers,
             message_id=str(row.event_id),
-            declare=[exchange],
+            declare=declare,
         )
+        self.declared.add(row.source)
 
 
 class OutboxRelay(DependencyProvider):
