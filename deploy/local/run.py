@@ -165,11 +165,11 @@ The system is up.
         administrator = {
             "username": env["LAAS_ADMIN_USERNAME"],
             "password": env["LAAS_ADMIN_PASSWORD"],
-            "note": "Department administrator",
+            "shows": "Department administrator",
         }
         for account in (administrator, *demo_credentials(env)):
             name, password = account["username"], account["password"]
-            print(f"  {name:<24} {password:<20} {account.get('note', '')}")
+            print(f"  {name:<24} {password:<20} {account.get('shows', '')}")
         print("\nCtrl-C stops everything.")
         while True:
             time.sleep(1)
