@@ -14,8 +14,8 @@ run: venv infra
 
 ## test: every test (unit, service, end-to-end, browser) against real RabbitMQ/PostgreSQL/SMTP
 test: venv infra browser
-	$(PY) -m pytest $(PYTEST_ARGS)
 	@if command -v node >/dev/null; then node --test gateway/gateway/web/tests/; fi
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 venv: $(VENV)/.installed
 
