@@ -13,6 +13,7 @@ from laas_kernel import correlation
 from laas_kernel.errors import DomainError
 
 from .errors import error_body, error_response, json_response
+from .schemas import refuse_nul
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -60,6 +61,7 @@ class ApiHandler(HttpRequestHandler):
         correlation_id = correlation_id_from(request)
         try:
             args, kwargs = self.get_entrypoint_parameters(request)
+            refuse_nul(kwargs, "path")
             self.check_signature(args, kwargs)
             done = Event()
             self.container.spawn_worker(

@@ -22,7 +22,27 @@ def load_body(request, schema: Schema) -> dict:
     return load_data(data, schema)
 
 
+class UnsupportedCharacter(DomainError):
+    code = "invalid_input"
+    message = "ข้อมูลมีอักขระที่ระบบไม่รองรับ (อักขระว่าง) กรุณาตรวจสอบอีกครั้ง"
+
+
+def refuse_nul(value, where="body"):
+    """PostgreSQL text cannot hold NUL: refuse it here, once for every route."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise UnsupportedCharacter(details={"fields": {where: "NUL"}})
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key, where)
+            refuse_nul(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_nul(item, f"{where}[{index}]")
+
+
 def load_data(data, schema: Schema) -> dict:
+    refuse_nul(data)
     try:
         return schema.load(data)
     except ValidationError as exc:

@@ -42,3 +42,30 @@ def test_unknown_route_gets_a_json_error_with_a_thai_message(system):
 def test_correlation_id_is_returned_as_given(system):
     answer = system.get("/healthz", headers={"X-Correlation-ID": "trace-12345678"})
     assert answer.headers["X-Correlation-ID"] == "trace-12345678"
+
+
+def test_nul_characters_are_refused_with_a_clear_answer_not_a_server_error(system):
+    login = system.post("/api/v1/auth/login", {"username": "ad\u0000min", "password": "x"})
+    assert login.status_code == 400
+    assert login.json()["error"]["code"] == "invalid_input"
+    token = system.post(
+        "/api/v1/auth/login", {"username": "admin", "password": "Admin#2568"}
+    ).json()["access_token"]
+    in_path = system.get("/api/v1/units/a%00b/trial-balance?fiscal_year=2568", token=token)
+    assert in_path.status_code == 400 and "อักขระ" in in_path.json()["error"]["message"]
+    batch = system.post(
+        "/api/v1/units/u1/vouchers/batch",
+        {
+            "vouchers": [
+                {
+                    "idempotency_key": "k\u0000",
+                    "type": "GJ",
+                    "date": "2024-10-01",
+                    "description": "x",
+                    "lines": [],
+                }
+            ]
+        },
+        token=token,
+    )
+    assert batch.status_code == 400

@@ -119,7 +119,7 @@ class VoucherDraft:
 
 
 def _type_problem(value) -> str | None:
-    if value not in VoucherType.__members__:
+    if not isinstance(value, str) or value not in VoucherType.__members__:
         return "ประเภทใบผ่านรายการต้องเป็น GJ, RV, PV, AP หรือ PAWN"
     return None
 

@@ -126,7 +126,7 @@ def test_lines_must_be_a_list():
     assert "lines" in invalid_details(voucher_body(lines="none"))
 
 
-@pytest.mark.parametrize("kind", ["XX", "gj", None, ""])
+@pytest.mark.parametrize("kind", ["XX", "gj", None, "", {"a": 1}, ["GJ"], 5])
 def test_unknown_type(kind):
     assert "type" in invalid_details(voucher_body(type=kind))
 
