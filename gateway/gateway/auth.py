@@ -226,6 +226,7 @@ class Auth(DependencyProvider):
 
     def _load_revoked(self):
         config = {"AMQP_URI": self.container.config["AMQP_URI"]}
+        delay = 1.0
         while self._running:
             try:
                 with ClusterRpcProxy(config, timeout=5) as cluster:
@@ -236,7 +237,9 @@ class Auth(DependencyProvider):
                 return
             except Exception as exc:  # identity not up yet: try again shortly
                 log.info("revoked sessions not loaded yet (%s); retrying", type(exc).__name__)
-                eventlet.sleep(1)
+                eventlet.sleep(delay)
+                # Back off while identity is down: each try opens a connection of its own.
+                delay = min(delay * 2, 30.0)
 
     def get_dependency(self, worker_ctx):
         return self.authenticator
