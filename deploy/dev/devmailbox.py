@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.smtp import SMTP
+from http_thread import serve_in_thread, stop_serving
 
 MODES = {
     "accept": None,
@@ -302,14 +303,10 @@ class DevMailbox:
 
     def start(self) -> DevMailbox:
         self._start_smtp()
-        self._http = ThreadingHTTPServer((self.host, self.http_port), _HttpHandler)
-        self._http.daemon_threads = True
-        self._http.mailbox = self
-        self.http_port = self._http.server_address[1]
-        http_thread = threading.Thread(
-            target=self._http.serve_forever, args=(0.05,), name="devmailbox-http", daemon=True
+        self._http, http_thread = serve_in_thread(
+            self.host, self.http_port, _HttpHandler, "devmailbox-http", mailbox=self
         )
-        http_thread.start()
+        self.http_port = self._http.server_address[1]
         self._threads.append(http_thread)
         return self
 
@@ -349,10 +346,8 @@ class DevMailbox:
             raise failure[0]
 
     def stop(self) -> None:
-        if self._http is not None:
-            self._http.shutdown()
-            self._http.server_close()
-            self._http = None
+        stop_serving(self._http, None)
+        self._http = None
         if self._loop is not None and self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
         for thread in self._threads:

@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+from http_thread import serve_in_thread, stop_serving
 from jwt.algorithms import RSAAlgorithm
 
 DEFAULT_PERSONS = Path(__file__).with_name("thaid_persons.json")
@@ -316,24 +317,15 @@ class OidcTestServer:
         return self.person_claims(token["pid"])
 
     def start(self) -> OidcTestServer:
-        self._http = ThreadingHTTPServer((self.host, self.port), _Handler)
-        self._http.daemon_threads = True
-        self._http.provider = self
-        self.port = self._http.server_address[1]
-        self._thread = threading.Thread(
-            target=self._http.serve_forever, args=(0.05,), name="oidc-test-server", daemon=True
+        self._http, self._thread = serve_in_thread(
+            self.host, self.port, _Handler, "oidc-test-server", provider=self
         )
-        self._thread.start()
+        self.port = self._http.server_address[1]
         return self
 
     def stop(self) -> None:
-        if self._http is not None:
-            self._http.shutdown()
-            self._http.server_close()
-            self._http = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        stop_serving(self._http, self._thread)
+        self._http = self._thread = None
 
     def __enter__(self) -> OidcTestServer:
         return self.start()

@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from http_thread import serve_in_thread, stop_serving
+
 DEFAULT_SEED = Path(__file__).with_name("thaid_persons.json")
 FIELDS = ("citizen_id", "title", "first_name", "last_name")
 CITIZEN_ID = re.compile(r"^[0-9]{13}$")
@@ -166,24 +168,15 @@ class ThaidSandbox:
             return [dict(p) for p in self._persons.values()]
 
     def start(self) -> ThaidSandbox:
-        self._http = ThreadingHTTPServer((self.host, self.port), _Handler)
-        self._http.daemon_threads = True
-        self._http.sandbox = self
-        self.port = self._http.server_address[1]
-        self._thread = threading.Thread(
-            target=self._http.serve_forever, args=(0.05,), name="thaid-sandbox", daemon=True
+        self._http, self._thread = serve_in_thread(
+            self.host, self.port, _Handler, "thaid-sandbox", sandbox=self
         )
-        self._thread.start()
+        self.port = self._http.server_address[1]
         return self
 
     def stop(self) -> None:
-        if self._http is not None:
-            self._http.shutdown()
-            self._http.server_close()
-            self._http = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        stop_serving(self._http, self._thread)
+        self._http = self._thread = None
 
     def __enter__(self) -> ThaidSandbox:
         return self.start()
