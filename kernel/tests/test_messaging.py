@@ -17,6 +17,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, Uuid, create_engine, fu
 from sqlalchemy.orm import sessionmaker
 
 from laas_kernel import correlation, inbox
+from laas_kernel import outbox as outbox_module
+from laas_kernel.confirms import BatchPublisher, OutgoingEvent
 from laas_kernel.correlation import CorrelationId
 from laas_kernel.db import Database
 from laas_kernel.deadletter import list_dead_letters, replay
@@ -78,6 +80,18 @@ class Source:
     def record(self, n):
         with self.db.begin():
             add_event(self.db, Happened(n=n))
+
+    @rpc
+    def record_after_a_retry(self, n):
+        # The first attempt stores n + 1 and rolls back; the second stores n + 2.
+        for attempt in (1, 2):
+            try:
+                with self.db.begin():
+                    add_event(self.db, Happened(n=n + attempt))
+                    if attempt == 1:
+                        raise RuntimeError("lost a race; try again")
+            except RuntimeError:
+                continue
 
     @rpc
     def refuse(self):
@@ -163,7 +177,7 @@ def test_relay_killed_between_commit_and_publish_loses_nothing(kernel_db, run_se
     class RelayKilled(Exception):
         pass
 
-    def die(row):
+    def die(events):
         raise RelayKilled()
 
     with pytest.raises(RelayKilled):
@@ -182,8 +196,8 @@ def test_relay_dying_after_publish_sends_twice_but_the_effect_happens_once(
     commit_event(kernel_db, 2)
     relay = RelayPass(kernel_db, amqp_uri)
 
-    def publish_then_die(row):
-        relay.publish(row)
+    def publish_then_die(events):
+        relay.publish(events)
         raise ConnectionError("relay died before marking the row sent")
 
     with pytest.raises(ConnectionError):
@@ -287,3 +301,74 @@ def test_calling_a_service_that_stopped_fails_within_its_timeout(run_services, a
     assert raised.value.code == ServiceUnavailable.code
     assert "ไม่พร้อมให้บริการ" in raised.value.message
     assert waited < 5  # the 1-second timeout, not the caller's 10 s nor forever
+
+
+def outbox_rows(make_session):
+    with make_session() as session:
+        return session.execute(
+            select(outbox.c.published_at, outbox.c.next_attempt_at, outbox.c.attempts)
+        ).all()
+
+
+def test_a_committed_event_is_handed_to_the_relay_and_sent_before_any_poll_could_take_it(
+    kernel_db, run_services, amqp_uri
+):
+    run_services(Source, Subscriber)
+    with rpc_cluster(amqp_uri, timeout=5) as cluster:
+        cluster.kt_source.record(21)
+    assert wait_for(lambda: effect_counts(kernel_db) == {21: 1})
+    [(published_at, due_for_a_poll, attempts)] = outbox_rows(kernel_db)
+    assert published_at is not None and published_at < due_for_a_poll and attempts == 0
+
+
+def test_events_of_a_rolled_back_attempt_are_never_published(kernel_db, run_services, amqp_uri):
+    run_services(Source, Subscriber)
+    with rpc_cluster(amqp_uri, timeout=5) as cluster:
+        cluster.kt_source.record_after_a_retry(30)
+        cluster.kt_source.record(40)  # published after anything the retry handed over
+    assert wait_for(lambda: 40 in effect_counts(kernel_db))
+    eventlet.sleep(0.3)
+    assert effect_counts(kernel_db) == {32: 1, 40: 1}
+
+
+def test_a_handed_over_event_nobody_listens_to_yet_waits_for_a_poll_and_then_arrives(
+    kernel_db, run_services, amqp_uri, monkeypatch
+):
+    monkeypatch.setattr(outbox_module, "HAND_OVER_GRACE", outbox_module.timedelta(seconds=0.5))
+    run_services(Source)
+    with rpc_cluster(amqp_uri, timeout=5) as cluster:
+        cluster.kt_source.record(50)
+    eventlet.sleep(0.3)  # came back from the broker: no queue is bound to it yet
+    [(published_at, _, _)] = outbox_rows(kernel_db)
+    assert published_at is None
+    run_services(Subscriber)
+    assert wait_for(lambda: effect_counts(kernel_db) == {50: 1})
+    [(published_at, due_for_a_poll, _)] = outbox_rows(kernel_db)
+    assert published_at >= due_for_a_poll  # a poll sent it, once its grace was over
+
+
+def test_a_batch_is_split_into_what_the_broker_took_and_what_came_back(amqp_uri):
+    from kombu import Connection, Exchange, Queue
+
+    exchange = Exchange("kt_batch.events", type="topic", durable=True)
+    publisher = BatchPublisher(amqp_uri, lambda source: exchange)
+    listened = Queue("kt_batch_listener", exchange, routing_key="listened", durable=False)
+    with Connection(amqp_uri) as conn:
+        channel = conn.channel()
+        exchange(channel).declare()
+        listened(channel).declare()
+        events = [
+            OutgoingEvent(
+                f"00000000-0000-0000-0000-{n:012d}", "kt_batch", kind, f'{{"n": {n}}}', {}
+            )
+            for n in range(40)
+            for kind in (["listened", "unheard"][n % 2],)
+        ]
+        result = publisher.publish(events)
+        publisher.close()
+        assert result.confirmed == [e.event_id for e in events if e.event_type == "listened"]
+        assert result.returned == [e.event_id for e in events if e.event_type == "unheard"]
+        received = []
+        while (message := listened(channel).get(no_ack=True)) is not None:
+            received.append(message.properties["message_id"])
+        assert received == result.confirmed
