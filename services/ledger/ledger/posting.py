@@ -1,6 +1,6 @@
 """Posting: the one way money enters the books. A single posting is a batch of one.
 
-``post_vouchers`` takes one unit's vouchers, in order, inside the caller's transaction:
+``post_vouchers`` takes one unit's vouchers, in order:
 
 1. Each voucher is checked against the chart (the process's cached copy) without any lock:
    shape, accounts, balance. A refused voucher gets its error and takes no number.
@@ -13,7 +13,12 @@
    with it), each voucher is hashed onto the previous one, balances are summed per
    (fiscal year, period, account).
 4. One round trip writes counters, headers, lines, balance upserts (rows in sorted order),
-   the new chain head and the outbox events. The commit is the caller's.
+   the new chain head and the outbox events.
+
+Inside a session's transaction (``post_in_session``: reversals, opening balances) the commit
+is the caller's. With ``own_transaction`` (the service's single and batch postings, on an
+autocommit connection from ``ledger.connections``) BEGIN is sent with step 2's statements
+and COMMIT with step 4's: a posting is two round trips.
 
 Different units never wait for each other; the same unit's postings queue on its head row.
 """
@@ -25,9 +30,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from laas_kernel import correlation
+from laas_kernel.confirms import OutgoingEvent
 from laas_kernel.contracts import PostedLine, VoucherPosted, VoucherReversed
 from laas_kernel.errors import DomainError, InvalidInput
-from laas_kernel.outbox import publish_after_commit
+from laas_kernel.outbox import HAND_OVER_GRACE, hand_over_after_commit
 from ledger import sql
 from ledger.charts import ChartCache
 from ledger.domain.errors import (
@@ -160,7 +166,7 @@ FROM ledger_units h WHERE h.unit_id = %(unit)s
 """
 
 
-def _read_state(cur, unit_id: str, prepared: list[_Prepared], lock: bool) -> _State:
+def _read_state(cur, unit_id: str, prepared: list[_Prepared], lock: bool, begin="") -> _State:
     ok = [p for p in prepared if p.draft is not None]
     params = {
         "unit": unit_id,
@@ -169,7 +175,7 @@ def _read_state(cur, unit_id: str, prepared: list[_Prepared], lock: bool) -> _St
         "opening_years": sorted({p.draft.fiscal_year for p in ok if p.request.origin == "opening"}),
         "reversed": [p.request.reverses["id"] for p in ok if p.request.reverses],
     }
-    cur.execute((LOCK_AND_READ if lock else "") + READ_STATE, params)
+    cur.execute(begin + (LOCK_AND_READ if lock else "") + READ_STATE, params)
     row = cur.fetchone()
     return _State(
         last_hash=row[0],
@@ -193,21 +199,26 @@ def _now() -> datetime:
 
 
 def post_vouchers(
-    session,
+    cur,
     charts: ChartCache,
     unit_id: str,
     requests: Sequence[PostingRequest],
     actor: dict | None,
-) -> list[Outcome]:
-    """Post a unit's vouchers in order; each gets its own outcome (see the module doc)."""
+    own_transaction: bool = False,
+) -> tuple[list[Outcome], list[OutgoingEvent]]:
+    """Post a unit's vouchers in order; each gets its own outcome (see the module doc).
+
+    Also returns the events stored, for the caller to hand to the outbox relay once the
+    transaction has committed (their rows wait ``HAND_OVER_GRACE`` for that).
+    """
     check_unit_id(unit_id)
     if len(requests) > MAX_BATCH:
         raise InvalidInput(details={"vouchers": f"ส่งได้ครั้งละไม่เกิน {MAX_BATCH} ใบ"})
-    cur = sql.cursor(session)
     chart = charts.get(cur)
     revision = charts.revision
     prepared = [_prepare(r, chart) for r in requests]
-    state = _read_state(cur, unit_id, prepared, lock=True)
+    begin, commit = ("BEGIN;", "COMMIT") if own_transaction else ("", "")
+    state = _read_state(cur, unit_id, prepared, lock=True, begin=begin)
     if state.revision != revision:  # the chart changed since we cached it: check again
         chart = charts.get(cur, state.revision)
         prepared = [_prepare(r, chart) for r in requests]
@@ -340,22 +351,24 @@ def post_vouchers(
             state.reversed[reverses_id] = voucher_id
         last_hash = new_hash
 
+    writes = []
     if voucher_rows:
-        _write(cur, unit_id, state, voucher_rows, line_rows, balance_deltas, events)
-        publish_after_commit(session)
+        writes = _writes(cur, unit_id, state, voucher_rows, line_rows, balance_deltas)
+        writes.append(_outbox_insert(cur, events, _now() + HAND_OVER_GRACE))
+    sql.run_script(cur, [*writes, commit])
 
     replays = [o for o in outcomes if o.status == EXISTING and isinstance(o.voucher, str)]
     if replays:
         found = load_vouchers(cur, unit_id, {o.voucher for o in replays})
         for o in replays:
             o.voucher = found[o.voucher]
-    return outcomes
+    return outcomes, events
 
 
-def _write(cur, unit_id, state, voucher_rows, line_rows, balance_deltas, events):
+def _writes(cur, unit_id, state, voucher_rows, line_rows, balance_deltas) -> list[str]:
     last = voucher_rows[-1]
     counters = [(k, state.counters[k]) for k in sorted(state.touched)]
-    statements = [
+    return [
         "INSERT INTO voucher_counters (unit_id, fiscal_year, type, last_seq) VALUES "
         + sql.values(cur, "(%s,%s,%s,%s)", [(unit_id, fy, t, seq) for (fy, t), seq in counters])
         + " ON CONFLICT (unit_id, fiscal_year, type) DO UPDATE SET last_seq = EXCLUDED.last_seq",
@@ -387,10 +400,22 @@ def _write(cur, unit_id, state, voucher_rows, line_rows, balance_deltas, events)
             " voucher_count = %s WHERE unit_id = %s",
             (last[17], last[0], last[2], unit_id),
         ),
-        "INSERT INTO outbox (event_id, source, event_type, payload, headers) VALUES "
-        + sql.values(cur, "(%s::uuid,%s,%s,%s::jsonb,%s::jsonb)", events),
     ]
-    sql.run_script(cur, statements)
+
+
+def _outbox_insert(cur, events: list[OutgoingEvent], not_before) -> str:
+    return (
+        "INSERT INTO outbox (event_id, source, event_type, payload, headers, next_attempt_at)"
+        " VALUES "
+        + sql.values(
+            cur,
+            "(%s::uuid,%s,%s,%s::jsonb,%s::jsonb,%s)",
+            [
+                (e.event_id, e.source, e.event_type, e.body, sql.jsonb(e.headers), not_before)
+                for e in events
+            ],
+        )
+    )
 
 
 def _view(voucher_id, unit_id, number, draft: VoucherDraft, origin, posted_by, name) -> dict:
@@ -416,8 +441,8 @@ def _view(voucher_id, unit_id, number, draft: VoucherDraft, origin, posted_by, n
     }
 
 
-def _events(unit_id: str, view: dict, reverses: dict | None) -> list[tuple]:
-    headers = sql.jsonb({correlation.HEADER: correlation.current() or correlation.new_id()})
+def _events(unit_id: str, view: dict, reverses: dict | None) -> list[OutgoingEvent]:
+    headers = {correlation.HEADER: correlation.current() or correlation.new_id()}
     lines = [PostedLine(**line) for line in view["lines"]]
     posted = VoucherPosted(
         unit_id=unit_id,
@@ -447,25 +472,19 @@ def _events(unit_id: str, view: dict, reverses: dict | None) -> list[tuple]:
             )
         )
     return [
-        (str(e.event_id), e.source, e.event_type, sql.jsonb(e.to_payload()), headers)
+        OutgoingEvent(str(e.event_id), e.source, e.event_type, sql.jsonb(e.to_payload()), headers)
         for e in events
     ]
 
 
-# --- the three ways in --------------------------------------------------------------
+# --- the ways in ---------------------------------------------------------------------
 
 
-def post_one(session, charts, unit_id, body, idempotency_key, actor) -> Outcome:
-    """One voucher; a refusal is raised (the caller's transaction then writes nothing)."""
-    outcome = post_vouchers(
-        session, charts, unit_id, [PostingRequest(idempotency_key, body)], actor
-    )[0]
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome
+def one_request(body, idempotency_key) -> list[PostingRequest]:
+    return [PostingRequest(idempotency_key, body)]
 
 
-def post_batch(session, charts, unit_id, items, actor) -> list[Outcome]:
+def batch_requests(items) -> list[PostingRequest]:
     """Many vouchers of one unit, each ``{"idempotency_key", …voucher}``, each on its own."""
     if not isinstance(items, list) or not items:
         raise InvalidInput(details={"vouchers": "ต้องส่งรายการใบผ่านรายการอย่างน้อย 1 ใบ"})
@@ -476,7 +495,33 @@ def post_batch(session, charts, unit_id, items, actor) -> list[Outcome]:
             requests.append(PostingRequest(item.get("idempotency_key"), body))
         else:
             requests.append(PostingRequest(None, item))
-    return post_vouchers(session, charts, unit_id, requests, actor)
+    return requests
+
+
+def single(outcomes: list[Outcome]) -> Outcome:
+    """The one outcome of a one-voucher posting; its refusal raised."""
+    [outcome] = outcomes
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome
+
+
+def post_in_session(session, charts, unit_id, requests, actor) -> list[Outcome]:
+    """Inside the session's transaction, whose commit is the caller's; the events go to the
+    relay when it commits."""
+    outcomes, events = post_vouchers(sql.cursor(session), charts, unit_id, requests, actor)
+    hand_over_after_commit(session, events)
+    return outcomes
+
+
+def post_one(session, charts, unit_id, body, idempotency_key, actor) -> Outcome:
+    return single(
+        post_in_session(session, charts, unit_id, one_request(body, idempotency_key), actor)
+    )
+
+
+def post_batch(session, charts, unit_id, items, actor) -> list[Outcome]:
+    return post_in_session(session, charts, unit_id, batch_requests(items), actor)
 
 
 def _parse_day(value) -> date:
@@ -530,10 +575,7 @@ def reverse(
     if description:
         draft = VoucherDraft(draft.type, draft.date, str(description), draft.lines)
     request = PostingRequest(idempotency_key, draft, origin="reversal", reverses=original)
-    outcome = post_vouchers(session, charts, unit_id, [request], actor)[0]
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome
+    return single(post_in_session(session, charts, unit_id, [request], actor))
 
 
 def import_opening_balances(
@@ -557,7 +599,4 @@ def import_opening_balances(
     chart = charts.get(sql.cursor(session))
     draft = opening_balances_voucher(content, fmt, chart, fiscal_year, description)
     request = PostingRequest(idempotency_key, draft, origin="opening")
-    outcome = post_vouchers(session, charts, unit_id, [request], actor)[0]
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome
+    return single(post_in_session(session, charts, unit_id, [request], actor))

@@ -19,6 +19,7 @@ from laas_kernel.errors import InvalidInput
 from laas_kernel.health import service_health
 from laas_kernel.outbox import OutboxRelay
 from ledger import chain, charts, master_records, periods, posting, queries, sql
+from ledger.connections import PostingConnections
 from ledger.domain.errors import OpeningBalancesRejected
 
 # Lost races that a second attempt resolves (it then sees the winner's rows).
@@ -45,6 +46,7 @@ class LedgerService:
     name = "ledger"
 
     db = Database("ledger")
+    posting_connections = PostingConnections()
     charts = Charts()
     outbox_relay = OutboxRelay()
     correlation_id = CorrelationId()
@@ -57,6 +59,23 @@ class LedgerService:
             except RETRYABLE:
                 if attempt == ATTEMPTS:
                     raise
+
+    def _post(self, unit_id, requests, actor) -> list:
+        """Single and batch postings, each in a transaction of its own on a connection of
+        ``ledger.connections``: two round trips. A lost race or a broken connection is tried
+        again; that is safe because every posting carries its idempotency key."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.posting_connections.cursor() as cur:
+                    outcomes, events = posting.post_vouchers(
+                        cur, self.charts, unit_id, requests, actor, own_transaction=True
+                    )
+            except RETRYABLE + (pg_errors.OperationalError, pg_errors.InterfaceError):
+                if attempt == ATTEMPTS:
+                    raise
+                continue
+            self.outbox_relay.hand_over(events)
+            return outcomes
 
     def _read(self, work, snapshot=False):
         """A query outside any transaction (autocommit: no BEGIN/ROLLBACK round trips),
@@ -96,17 +115,15 @@ class LedgerService:
     @rpc
     def post_voucher(self, unit_id, body, idempotency_key, actor=None):
         """{"status": "created" | "existing", "voucher": {...}}; refusals are raised."""
-        outcome = self._transaction(
-            lambda: posting.post_one(self.db, self.charts, unit_id, body, idempotency_key, actor)
+        outcome = posting.single(
+            self._post(unit_id, posting.one_request(body, idempotency_key), actor)
         )
         return {"status": outcome.status, "voucher": outcome.voucher}
 
     @rpc
     def post_batch(self, unit_id, vouchers, actor=None):
         """{"results": [{"idempotency_key", "status", "voucher"? | "error"?}]} in order."""
-        outcomes = self._transaction(
-            lambda: posting.post_batch(self.db, self.charts, unit_id, vouchers, actor)
-        )
+        outcomes = self._post(unit_id, posting.batch_requests(vouchers), actor)
         return {"results": [outcome.as_dict() for outcome in outcomes]}
 
     @rpc

@@ -11,8 +11,10 @@ from ledger_service_support import (
     key,
     voucher,
 )
+from nameko.exceptions import RemoteError
 
 from laas_kernel.errors import DomainError
+from ledger import posting
 
 
 def refused(call) -> DomainError:
@@ -196,3 +198,21 @@ def test_trial_balance_and_account_ledger_agree(ledger, unit_id):
     assert revenue["closing_balance"] == "1000.00"  # credit-normal: credits raise it
     err = refused(lambda: ledger.rpc.trial_balance(unit_id, 2025))
     assert err.code == "invalid_period"
+
+
+def test_a_posting_that_fails_in_its_last_round_trip_leaves_nothing_behind(
+    ledger, unit_id, monkeypatch
+):
+    # The writes and COMMIT travel together: break the last statement of that script.
+    monkeypatch.setattr(posting, "_outbox_insert", lambda cur, events, not_before: "SELECT 1/0")
+    with pytest.raises(RemoteError):
+        ledger.rpc.post_voucher(unit_id, voucher(), key(), ACTOR)
+    assert ledger.sql("SELECT count(*) FROM vouchers WHERE unit_id = :u", u=unit_id) == [(0,)]
+    assert ledger.sql("SELECT count(*) FROM balances WHERE unit_id = :u", u=unit_id) == [(0,)]
+
+    monkeypatch.undo()
+    for _ in range(12):  # more than the pool holds: no connection was left mid-transaction
+        posted = ledger.rpc.post_voucher(unit_id, voucher(), key(), ACTOR)["voucher"]
+    assert posted["number"] == "RV-2568-000012"
+    assert len(ledger.events(unit_id)) == 12
+    assert ledger.rpc.verify_chain(unit_id)["ok"] is True
