@@ -9,6 +9,9 @@ vouchers to a unit of its own with a fresh Idempotency-Key.
 
 Measures, at 1, 4 and 16 concurrent clients:
 - HTTP→RPC floor: GET on a gateway route that makes one trivial RPC (req/s);
+- ceiling: the same POST through the real gateway to a stand-in ``ledger`` on a vhost of its
+  own that answers with a voucher-shaped answer and touches no database (see ledger_run.py):
+  what a voucher-sized request and answer cost before any posting work;
 - RPC floor: one trivial RPC from a standalone client (calls/s);
 - single postings through the gateway (POST /vouchers) and through RPC (post_voucher);
 - raw PostgreSQL: pgbench running the same posting work in plain SQL (counter upsert,
@@ -239,18 +242,21 @@ def fmt(value, digits=0):
 
 def main():
     results = {}
-    with Bench("ledger") as bench:
+    with Bench("ledger") as bench, Bench("ledger-ceiling") as ceiling:
         database_url = bench.ledger_database()
         bench.bind_event_queue()
         bench.start("ledger", max_workers=10)
         gateway = bench.start_gateway()
         bench.start("floor", max_workers=10)
         floor_gateway = bench.start_gateway("floor_gateway")
+        ceiling.start("ceiling", max_workers=10)
+        ceiling_gateway = ceiling.start_gateway()
         run = uuid.uuid4().hex[:6]
 
         for c in CLIENTS:
             results[("http_floor", c)] = http_floor(floor_gateway, c)
             results[("rpc_floor", c)] = rpc_floor(bench.amqp_uri, c)
+            results[("ceiling", c)] = gateway_posting(ceiling_gateway, c, f"c{run}{c}")
             results[("gateway_post", c)] = gateway_posting(gateway, c, f"g{run}{c}")
             results[("rpc_post", c)] = rpc_posting(bench.amqp_uri, c, f"r{run}{c}")
             results[("raw_pg", c)] = raw_postgres(database_url, c)
@@ -262,10 +268,12 @@ def main():
     for c in CLIENTS:
         floor, post = results[("http_floor", c)], results[("gateway_post", c)]
         rfloor, rpost = results[("rpc_floor", c)], results[("rpc_post", c)]
+        top = results[("ceiling", c)]
         rows.append(
             [
                 c,
                 fmt(floor["rate"]),
+                f"{fmt(top['rate'])} ({top['rate'] / floor['rate']:.0%})",
                 fmt(post["rate"]),
                 f"{post['rate'] / floor['rate']:.0%}",
                 fmt(post["p50"], 1),
@@ -280,6 +288,7 @@ def main():
         [
             "clients",
             "HTTP→RPC floor req/s",
+            "ceiling req/s (vs floor)",
             "gateway post/s",
             "vs floor",
             "gateway p50 ms",
