@@ -5,13 +5,15 @@ can read, and ``event_handler`` that retries with backoff and dead-letters what 
 import json
 import logging
 
+import psycopg2
 from kombu import Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.rpc import Rpc
 from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
 
-from .errors import DomainError, InvalidInput
+from .errors import DomainError, InvalidInput, ServiceUnavailable
 from .settings import settings_from_config
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,19 @@ def _as_domain_error(exc):
             for error in exc.errors()
         }
         return InvalidInput(details={"fields": problems}).to_wire()
+    if isinstance(exc, _DATABASE_UNREACHABLE):
+        # The database went away (or kept refusing after the retries): the caller may try
+        # again later, so it hears "unavailable", not "internal error". Still logged.
+        return ServiceUnavailable().to_wire()
     return None
+
+
+_DATABASE_UNREACHABLE = (
+    psycopg2.OperationalError,
+    psycopg2.InterfaceError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+)
 
 
 class DomainRpc(Rpc):

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 
 import eventlet
+import psycopg2
 import pytest
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import Column, Integer, MetaData, Table, Uuid, create_engine, func, select
@@ -92,6 +93,10 @@ class Source:
                         raise RuntimeError("lost a race; try again")
             except RuntimeError:
                 continue
+
+    @rpc
+    def lose_the_database(self):
+        raise psycopg2.OperationalError("server closed the connection unexpectedly")
 
     @rpc
     def refuse(self):
@@ -279,6 +284,14 @@ def test_a_domain_error_crosses_rpc_with_its_code_message_and_details(
     assert raised.value.code == "refused_on_purpose"
     assert raised.value.message == "ปฏิเสธโดยตั้งใจ"
     assert raised.value.details == {"why": "because", "attempts_left": 4, "ok": False}
+
+
+def test_a_lost_database_reaches_the_caller_as_service_unavailable(run_services, amqp_uri):
+    run_services(Source)
+    with rpc_cluster(amqp_uri, timeout=5) as cluster:
+        with pytest.raises(DomainError) as raised:
+            cluster.kt_source.lose_the_database()
+    assert raised.value.code == ServiceUnavailable.code
 
 
 def test_calling_a_service_that_never_ran_fails_at_once_with_a_clear_error(run_services, amqp_uri):
