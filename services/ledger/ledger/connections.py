@@ -22,8 +22,9 @@ from laas_kernel.settings import settings_from_config
 
 
 class PostingConnections(DependencyProvider):
-    def __init__(self, service_name: str = "ledger", keep: int = 10):
+    def __init__(self, service_name: str = "ledger", keep: int = 10, prepare=()):
         self.service_name = service_name
+        self.prepare = list(prepare)  # PREPARE statements every new connection runs once
         self.keep = keep  # idle connections kept open; the service's workers bound the rest
         self.idle: list = []
 
@@ -58,6 +59,8 @@ class PostingConnections(DependencyProvider):
     def _connect(self):
         connection = psycopg2.connect(self.dsn)
         connection.autocommit = True
+        if self.prepare:
+            connection.cursor().execute(";\n".join(self.prepare))
         return connection
 
     def get_dependency(self, worker_ctx):

@@ -46,7 +46,7 @@ class LedgerService:
     name = "ledger"
 
     db = Database("ledger")
-    posting_connections = PostingConnections()
+    posting_connections = PostingConnections(prepare=posting.PREPARE)
     charts = Charts()
     outbox_relay = OutboxRelay()
     correlation_id = CorrelationId()
