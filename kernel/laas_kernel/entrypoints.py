@@ -4,12 +4,14 @@ can read, and ``event_handler`` that retries with backoff and dead-letters what 
 
 import json
 import logging
+import os
 
 import psycopg2
 from kombu import Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.rpc import Rpc
+from nameko.timer import Timer
 from pydantic import ValidationError
 from sqlalchemy import exc as sa_exc
 
@@ -66,6 +68,23 @@ class DomainRpc(Rpc):
 
 
 rpc = DomainRpc.decorator
+
+
+class ConfiguredTimer(Timer):
+    """nameko's timer, its interval (seconds) read from ``setting`` in the container's config
+    or the environment when present: housekeeping runs every few minutes, a test makes it run
+    every moment."""
+
+    def __init__(self, setting: str, default: float, **kwargs):
+        super().__init__(interval=default, **kwargs)
+        self.setting = setting
+
+    def setup(self):
+        configured = self.container.config.get(self.setting) or os.environ.get(self.setting)
+        self.interval = float(configured or self.interval)
+
+
+every = ConfiguredTimer.decorator
 
 
 def retry_delay_ms(attempt: int, base_ms: int) -> int:

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import operators
 
 from laas_kernel.contracts import SessionsRevoked, UnitFacts
 
@@ -211,9 +212,16 @@ def revoked_since(session: Session, since: datetime) -> list[str]:
 
 
 def lock_throttle_keys(session: Session, keys: list[str]):
-    """Rows for ``keys`` (created if missing), locked in a fixed order against deadlocks."""
+    """Rows for ``keys`` (created if missing), locked in a fixed order against deadlocks.
+
+    Creating and locking is one statement (DO UPDATE locks the row it meets), so the
+    pruning of idle rows cannot delete a row between this attempt finding and locking it.
+    """
     keys = sorted(set(keys))
-    session.execute(insert(ThrottleRow).values([{"key": k} for k in keys]).on_conflict_do_nothing())
+    upsert = insert(ThrottleRow).values([{"key": k} for k in keys])
+    session.execute(
+        upsert.on_conflict_do_update(index_elements=["key"], set_={"key": upsert.excluded.key})
+    )
     rows = session.execute(
         select(ThrottleRow)
         .where(ThrottleRow.key.in_(keys))
@@ -222,3 +230,16 @@ def lock_throttle_keys(session: Session, keys: list[str]):
         .execution_options(populate_existing=True)
     ).scalars()
     return {row.key: row for row in rows}
+
+
+def prune_throttle(session: Session, idle_since: datetime) -> int:
+    """Delete the rows of keys with no attempt since ``idle_since``: they count nothing any
+    more, and names sprayed at the sign-in form must not pile up. Rows an attempt holds
+    right now are left for the next pruning."""
+    idle = (
+        select(ThrottleRow.key)
+        .where(~ThrottleRow.attempts.any(idle_since, operator=operators.le))
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(delete(ThrottleRow).where(ThrottleRow.key.in_(idle.scalar_subquery())))
+    return result.rowcount

@@ -11,7 +11,7 @@ from nameko.extensions import DependencyProvider
 
 from laas_kernel.correlation import CorrelationId
 from laas_kernel.db import Database
-from laas_kernel.entrypoints import rpc
+from laas_kernel.entrypoints import every, rpc
 from laas_kernel.health import service_health
 from laas_kernel.outbox import OutboxRelay
 from laas_kernel.settings import settings_from_config
@@ -127,6 +127,10 @@ class IdentityService:
     @rpc
     def logout(self, session_id=None, refresh_token=None, client_address=None):
         return plain(signin.logout(self._ctx(client_address), session_id, refresh_token))
+
+    @every("THROTTLE_PRUNE_SECONDS", 600)
+    def prune_sign_in_throttle(self):
+        signin.prune_throttle(self._ctx())
 
     @rpc
     def recently_revoked_sessions(self, seconds=ACCESS_TOKEN_SECONDS + 60):

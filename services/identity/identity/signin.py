@@ -363,6 +363,13 @@ def logout(ctx: Context, session_id: str | None, refresh_token: str | None) -> d
     return {"status": "signed_out", "revoked_sessions": ended}
 
 
+def prune_throttle(ctx: Context) -> int:
+    """Forget the throttle rows of keys with no attempt inside the window."""
+    idle_since = ctx.now - timedelta(seconds=ctx.config.throttle_window_seconds)
+    with ctx.session.begin():
+        return repo.prune_throttle(ctx.session, idle_since)
+
+
 def recently_revoked(ctx: Context, seconds: int) -> list[str]:
     with ctx.session.begin():
         return repo.revoked_since(ctx.session, ctx.now - timedelta(seconds=seconds))

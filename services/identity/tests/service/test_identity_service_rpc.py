@@ -1,5 +1,7 @@
 """The identity service through RabbitMQ (nameko RPC), its database and its events."""
 
+import time
+
 import pytest
 from sqlalchemy.exc import DBAPIError
 
@@ -117,6 +119,23 @@ def test_throttling_counts_per_username_and_per_address(start_identity):
     assert refused(identity.rpc.login, "other", "x", client_address="10.0.0.4").code == (
         "invalid_credentials"
     )
+
+
+def test_idle_throttle_rows_are_pruned_and_counting_goes_on(start_identity):
+    identity = start_identity(THROTTLE_PRUNE_SECONDS=0.2, THROTTLE_USER_MAX=2)
+    identity.sql(
+        "INSERT INTO sign_in_throttle (key, attempts) VALUES"
+        " ('user:sprayed', ARRAY[now() - interval '2 hours']), ('addr:10.9.9.9', '{}')"
+    )
+    refused(identity.rpc.login, "nobody", "x", client_address="10.0.0.1")
+    deadline = time.monotonic() + 10
+    while identity.sql("SELECT count(*) FROM sign_in_throttle")[0][0] > 2:
+        assert time.monotonic() < deadline, "idle rows were not pruned"
+        time.sleep(0.1)
+    keys = {row[0] for row in identity.sql("SELECT key FROM sign_in_throttle")}
+    assert keys == {"user:nobody", "addr:10.0.0.1"}  # recent attempts are kept
+    refused(identity.rpc.login, "nobody", "x", client_address="10.0.0.1")
+    assert refused(identity.rpc.login, "nobody", "x").code == "too_many_attempts"
 
 
 def test_revoking_ends_sessions_and_tells_every_gateway(identity, tree):
