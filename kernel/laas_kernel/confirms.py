@@ -53,7 +53,7 @@ class BatchPublisher:
         try:
             return self._publish(events)
         except Exception:
-            self.close()
+            self._drop()
             raise
 
     def _publish(self, events):
@@ -127,6 +127,13 @@ class BatchPublisher:
                 connection.release()
             except Exception:  # already broken: nothing more to release
                 log.debug("closing the relay's broker connection failed", exc_info=True)
+
+    def _drop(self):
+        # After a failure the broker may not answer a polite close (a resource alarm, a
+        # silent network): let go of the socket without waiting for its CloseOk.
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None:
+            connection.collect()
 
 
 def _message(event: OutgoingEvent) -> amqp.Message:

@@ -58,7 +58,7 @@ class Database(DependencyProvider):
         self.engine = create_service_engine(self.url, self.pool_size)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         event.listen(self.sessionmaker, "after_commit", _run_after_commit_hooks)
-        event.listen(self.sessionmaker, "after_rollback", _drop_after_commit_hooks)
+        event.listen(self.sessionmaker, "after_transaction_end", _drop_after_commit_hooks)
 
     def stop(self):
         if self.engine is not None:
@@ -96,10 +96,12 @@ def _run_after_commit_hooks(session):
         hook()
 
 
-def _drop_after_commit_hooks(session):
-    # What a rolled-back transaction meant to do after committing must never run: its
-    # events were never stored.
-    session.info.pop("after_commit", None)
+def _drop_after_commit_hooks(session, transaction):
+    # However the outermost transaction ended, its hooks are done: after a commit they have
+    # run; after a rollback (even one that failed) they must never run, since what they
+    # announce was never stored.
+    if transaction.parent is None:
+        session.info.pop("after_commit", None)
 
 
 def after_commit(session: Session, hook):

@@ -225,8 +225,9 @@ class OutboxRelay(DependencyProvider):
             self._thread.kill()
 
     def hand_over(self, events: list[OutgoingEvent]):
-        self._handed.extend(events)
-        self.wake()
+        if self._running:  # once stopping, the poll of the next start sends them
+            self._handed.extend(events)
+            self.wake()
 
     def wake(self):
         if not self._wakeup.ready():
@@ -260,9 +261,12 @@ class OutboxRelay(DependencyProvider):
             try:
                 self.relay_pass.deliver(events)
             except Exception:
+                # The broker or the database is away. Every handed-over event is stored and
+                # falls due for the poll at its grace time: keep none of them in memory.
+                left, self._handed = len(events) + len(self._handed), []
                 if not final:
                     raise
-                log.warning("stopping: %d handed-over events are left to a poll", len(events))
+                log.warning("stopping: %d handed-over events are left to a poll", left)
 
     def get_dependency(self, worker_ctx):
         return self

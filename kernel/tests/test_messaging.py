@@ -385,3 +385,19 @@ def test_a_batch_is_split_into_what_the_broker_took_and_what_came_back(amqp_uri)
         while (message := listened(channel).get(no_ack=True)) is not None:
             received.append(message.properties["message_id"])
         assert received == result.confirmed
+
+
+def test_a_failed_hand_over_leaves_every_handed_event_to_the_poll_and_keeps_none():
+    class BrokerAway:
+        batch = 2
+
+        def deliver(self, events):
+            raise ConnectionError("broker away")
+
+    relay = OutboxRelay()
+    relay._running = True
+    relay.relay_pass = BrokerAway()
+    relay.hand_over([OutgoingEvent(str(n), "kt_source", "happened", "{}", {}) for n in range(5)])
+    with pytest.raises(ConnectionError):
+        relay._deliver_handed()
+    assert relay._handed == []  # their rows fall due for the poll after the grace

@@ -56,11 +56,20 @@ class PostingConnections(DependencyProvider):
             else:
                 connection.close()
 
+    def discard_idle(self):
+        """After a connection broke: the idle ones most likely broke with it (a database
+        restart), and a retry should not spend its attempts finding that out one by one."""
+        self.stop()
+
     def _connect(self):
         connection = psycopg2.connect(self.dsn)
-        connection.autocommit = True
-        if self.prepare:
-            connection.cursor().execute(";\n".join(self.prepare))
+        try:
+            connection.autocommit = True
+            if self.prepare:
+                connection.cursor().execute(";\n".join(self.prepare))
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def get_dependency(self, worker_ctx):

@@ -196,7 +196,7 @@ def _read_state(cur, unit_id: str, prepared: list[_Prepared], lock: bool, begin=
     ok = [p for p in prepared if p.draft is not None]
     params = {
         "unit": unit_id,
-        "keys": [p.request.idempotency_key for p in prepared if p.request.idempotency_key],
+        "keys": [p.request.idempotency_key for p in ok if p.request.idempotency_key],
         "years": sorted({p.draft.fiscal_year for p in ok}),
         "opening_years": sorted({p.draft.fiscal_year for p in ok if p.request.origin == "opening"}),
         "reversed": [p.request.reverses["id"] for p in ok if p.request.reverses],

@@ -70,7 +70,9 @@ class LedgerService:
                     outcomes, events = posting.post_vouchers(
                         cur, self.charts, unit_id, requests, actor, own_transaction=True
                     )
-            except RETRYABLE + (pg_errors.OperationalError, pg_errors.InterfaceError):
+            except RETRYABLE + (pg_errors.OperationalError, pg_errors.InterfaceError) as exc:
+                if not isinstance(exc, RETRYABLE):  # not a lost race: the connection broke
+                    self.posting_connections.discard_idle()
                 if attempt == ATTEMPTS:
                     raise
                 continue

@@ -86,3 +86,19 @@ def test_concurrent_batches_with_shared_keys(ledger, unit_id):
     assert all(len(ids) == 1 for ids in by_key.values())
     numbers = sorted(r["voucher"]["number"] for r in created)
     assert numbers == [f"RV-2568-{i:06d}" for i in range(1, 21)]
+
+
+def test_postings_go_on_after_the_database_dropped_every_connection(ledger):
+    # Many clients at once leave many idle posting connections behind ...
+    _in_parallel(
+        ledger,
+        lambda rpc, n: rpc.post_voucher(f"restart-{n}", voucher(), key(), ACTOR),
+    )
+    # ... which all die together when the database restarts (here: their backends end).
+    ledger.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    posted = ledger.rpc.post_voucher("restart-after", voucher(), key(), ACTOR)
+    assert posted["status"] == "created"
+    assert posted["voucher"]["number"] == "RV-2568-000001"
