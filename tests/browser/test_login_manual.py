@@ -4,14 +4,23 @@ Each step is checked on the screen the manual shows and saved as a screenshot un
 tests/screenshots/.
 """
 
-import re
 from pathlib import Path
 
 import pytest
+from browser_steps import (
+    NEW_PASSWORD,
+    at_home,
+    confirm_identity_and_finish,
+    give_email_and_otp,
+    lao_officer_signs_in_with_the_id_on_file,
+    on_screen,
+    province_officer_at_the_citizen_id,
+    set_new_password,
+    sign_in,
+)
 
 from tests.e2e.test_identity_support import (
     FAST_HASHING,
-    INVALID_EMAIL,
     MALEE,
     NOT_IN_THAID,
     OTP_EXPIRED,
@@ -24,69 +33,7 @@ from tests.e2e.test_identity_support import (
     otp_mail,
 )
 
-NEW_PASSWORD = "Laas#2568new"
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-
-
-def on_screen(page, name):
-    page.wait_for_selector(f'main#screen[data-screen="{name}"]', timeout=15_000)
-
-
-def sign_in(page, system, username, password):
-    page.goto(system.base_url + "/")
-    on_screen(page, "login")
-    page.fill("#login-username", username)
-    page.fill("#login-password", password)
-    page.click("#login-submit")
-
-
-def give_email_and_otp(page, shot, system, email):
-    on_screen(page, "email")
-    page.fill("#email", "not-an-email")
-    page.click("#email-submit")
-    assert INVALID_EMAIL in page.inner_text("#email-error")
-    shot("email-format-error")
-    page.fill("#email", email)
-    page.click("#email-submit")
-    on_screen(page, "otp")
-    code, ref = otp_mail(system, email)
-    assert page.inner_text("#otp-ref") == ref
-    assert re.fullmatch(r"เลขอ้างอิง\s*:\s*" + ref, page.inner_text("#otp-ref-line").strip())
-    assert page.inner_text("#otp-masked-email").startswith("xxx")
-    assert re.fullmatch(r"0?[45]:[0-5][0-9]", page.inner_text("#otp-countdown").strip())
-    assert not page.is_visible("#otp-resend")  # only after a minute
-    shot("otp")
-    page.fill("#otp", "000000" if code != "000000" else "111111")
-    page.click("#otp-submit")
-    page.wait_for_selector("#otp-error:not(:empty)")
-    shot("otp-wrong-code")
-    page.fill("#otp", code)
-    page.click("#otp-submit")
-
-
-def set_new_password(page, shot):
-    on_screen(page, "password")
-    page.fill("#new-password", "abc")
-    assert page.get_attribute("#rule-lowercase", "data-met") == "true"
-    for rule in ("min_length", "uppercase", "digit", "special"):
-        assert page.get_attribute(f"#rule-{rule}", "data-met") == "false"
-    shot("password-rules-while-typing")
-    page.fill("#new-password", NEW_PASSWORD)
-    page.fill("#confirm-password", NEW_PASSWORD)
-    for rule in ("min_length", "uppercase", "lowercase", "digit", "special"):
-        assert page.get_attribute(f"#rule-{rule}", "data-met") == "true"
-    page.click("#password-submit")
-
-
-def at_home(page, shot, unit_name):
-    on_screen(page, "home")
-    page.wait_for_selector("#user-unit:not(:empty)")
-    assert unit_name in page.inner_text("#user-unit")
-    for item in ("หน้าหลัก", "ระบบรายรับ", "ระบบรายจ่าย", "ระบบบัญชี", "การบริหารระบบ"):
-        assert item in page.inner_text("#main-menu")
-    page.wait_for_selector('#system-status-summary[data-state="ok"]', timeout=15_000)
-    assert "2569" in page.inner_text("#today-be") or "25" in page.inner_text("#today-be")
-    shot("home")
 
 
 @pytest.fixture
@@ -95,12 +42,7 @@ def system(system_factory):
 
 
 def test_province_office_types_the_citizen_id_then_email_otp_password_home(page, shot, system):
-    token = admin_token(system)
-    province = add_unit(system, token, "province_office")
-    user = add_user(system, token, province["id"], ["province_officer"])
-
-    sign_in(page, system, user["username"], user["initial_password"])
-    on_screen(page, "citizen-id")
+    province = province_officer_at_the_citizen_id(page, system)
     shot("citizen-id")
     page.fill("#citizen-id", "1234567890123")  # bad check digit
     page.click("#citizen-id-submit")
@@ -118,20 +60,11 @@ def test_province_office_types_the_citizen_id_then_email_otp_password_home(page,
     assert page.inner_text("#identity-first-name").strip() == "สมศรี"
     assert page.inner_text("#identity-last-name").strip() == "มีทรัพย์"
     shot("identity-from-thaid")
-    page.click("#identity-continue")
-
-    give_email_and_otp(page, shot, system, "somsri.province@example.go.th")
-    set_new_password(page, shot)
-    at_home(page, shot, province["name"])
+    confirm_identity_and_finish(page, shot, system, province, "somsri.province@example.go.th")
 
 
 def test_lao_user_with_the_id_on_file_starts_with_id_plus_laas(page, shot, system):
-    token = admin_token(system)
-    province = add_unit(system, token, "province_office")
-    lao = add_unit(system, token, "lao", province["id"])
-    user = add_user(system, token, lao["id"], ["finance_officer"], citizen_id=SOMCHAI)
-
-    sign_in(page, system, user["username"], SOMCHAI + "Laas#")
+    lao, user = lao_officer_signs_in_with_the_id_on_file(page, system, SOMCHAI)
     on_screen(page, "identity")
     assert page.inner_text("#identity-citizen-id").replace("-", "").strip() == SOMCHAI
     assert page.inner_text("#identity-first-name").strip() == "สมชาย"
@@ -151,12 +84,7 @@ def test_lao_user_with_the_id_on_file_starts_with_id_plus_laas(page, shot, syste
 
 
 def test_lao_user_not_registered_with_thaid_cannot_go_on(page, shot, system):
-    token = admin_token(system)
-    province = add_unit(system, token, "province_office")
-    lao = add_unit(system, token, "lao", province["id"])
-    user = add_user(system, token, lao["id"], ["finance_officer"], citizen_id=NOT_IN_THAID)
-
-    sign_in(page, system, user["username"], NOT_IN_THAID + "Laas#")
+    lao_officer_signs_in_with_the_id_on_file(page, system, NOT_IN_THAID)
     page.wait_for_selector("#thaid-dialog[open]")
     assert page.inner_text("#thaid-dialog-message").strip() == THAID_NOT_REGISTERED
     shot("thaid-not-registered")

@@ -49,6 +49,12 @@ class SystemRoutes:
     def index(self, request):
         return self._static("index.html")
 
+    @route("GET", "/thaid/callback", "Where the real ThaiD sends users back", auth=False, tag="web")
+    def thaid_return(self, request):
+        # THAID_OIDC_REDIRECT_URI points here: the web client reads ThaiD's answer from the
+        # address and hands it to the API (POST /api/v1/auth/activation/thaid/callback).
+        return self._static("index.html")
+
     @route("GET", "/<path:path>", "The web client's files", auth=False, tag="web")
     def static(self, request, path):
         return self._static(path)

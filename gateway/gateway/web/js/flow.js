@@ -41,6 +41,13 @@ export function handleActivationError(err, show) {
   show(err.message);
 }
 
+/** Real ThaiD (OIDC): the user proves who they are on ThaiD's own pages, which send them back
+ *  to /thaid/callback. `from` is the screen to return to if ThaiD says no. */
+export function sendToThaid(authorizationUrl, from) {
+  update({ screen: undefined, thaidFrom: from });
+  window.location.assign(authorizationUrl);
+}
+
 export function storeTokens(data) {
   update({ accessToken: data.access_token, refreshToken: data.refresh_token });
 }

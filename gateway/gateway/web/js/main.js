@@ -1,11 +1,12 @@
 // Boot: wire the page chrome, then open the screen the session is at (or the sign-in screen).
 import { api, setSessionLostHandler } from "./api.js";
 import { go } from "./router.js";
-import { formatThaiDate, isoDateInBangkok } from "./rules.js";
+import { formatThaiDate, isoDateInBangkok, thaidAnswer } from "./rules.js";
 import { clearAll, disablePersistence, session, update } from "./store.js";
 import { showNotice, wireDialogs } from "./ui.js";
 import "./screens/login.js";
 import "./screens/citizen-id.js";
+import "./screens/thaid-return.js";
 import "./screens/identity.js";
 import "./screens/email.js";
 import "./screens/otp.js";
@@ -85,6 +86,13 @@ function boot() {
 
   const wanted = new URLSearchParams(window.location.search).get("screen");
   if (wanted && Object.hasOwn(PREVIEWS, wanted)) return startPreview(wanted);
+
+  if (window.location.pathname === "/thaid/callback") {
+    const answer = thaidAnswer(window.location.search);
+    // The code is good once: a reload must not send it again.
+    window.history.replaceState(null, "", "/");
+    if (answer && session().activationToken) return go("thaid-return", answer);
+  }
 
   const s = session();
   if (s.accessToken) return go(s.screen === "profile" ? "profile" : "home");

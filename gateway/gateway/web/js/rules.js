@@ -111,3 +111,15 @@ export function fiscalYearBE(date) {
   const ce = b.month >= 9 ? b.year + 1 : b.year;
   return ce + 543;
 }
+
+/** What ThaiD put on our redirect URI (/thaid/callback?code=…&state=… or ?error=…), or null
+ *  when the address carries neither a code nor an error. */
+export function thaidAnswer(search) {
+  const params = new URLSearchParams(search);
+  const answer = {};
+  for (const key of ["code", "state", "error"]) {
+    const value = params.get(key);
+    if (value) answer[key] = value;
+  }
+  return answer.code || answer.error ? answer : null;
+}

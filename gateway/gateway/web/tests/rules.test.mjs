@@ -11,6 +11,7 @@ import {
   isoDateInBangkok,
   isValidEmail,
   passwordChecks,
+  thaidAnswer,
 } from "../js/rules.js";
 
 // Build a valid ID from 12 digits with the Department's check-digit rule.
@@ -104,4 +105,12 @@ test("dates are read on a Bangkok clock whatever the browser's zone", () => {
   assert.equal(isoDateInBangkok(late), "2026-11-26");
   // 30 September 20:00 UTC is 1 October in Thailand: the next fiscal year.
   assert.equal(fiscalYearBE(new Date(Date.UTC(2025, 8, 30, 20, 0))), 2569);
+});
+
+test("ThaiD's answer on the redirect URI: a code with its state, or an error, else nothing", () => {
+  assert.deepEqual(thaidAnswer("?code=abc&state=s1"), { code: "abc", state: "s1" });
+  assert.deepEqual(thaidAnswer("?error=access_denied&state=s1"), { error: "access_denied", state: "s1" });
+  assert.equal(thaidAnswer("?state=s1"), null);
+  assert.equal(thaidAnswer(""), null);
+  assert.deepEqual(thaidAnswer("?code=a%2Bb&state=x&other=1"), { code: "a+b", state: "x" });
 });

@@ -1,6 +1,6 @@
 // ThaiD identity proofing: the 13-digit citizen ID, checked here before the server sees it.
 import { api } from "../api.js";
-import { handleActivationError } from "../flow.js";
+import { handleActivationError, sendToThaid } from "../flow.js";
 import { go, register } from "../router.js";
 import { citizenIdProblem, digitsOnly } from "../rules.js";
 import { session, update } from "../store.js";
@@ -13,7 +13,7 @@ export const CITIZEN_ID_MESSAGES = {
   checksum: "เลขประจำตัวประชาชนไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง",
 };
 
-register("citizen-id", (main) => {
+register("citizen-id", (main, { params }) => {
   const id = field({
     id: "citizen-id",
     label: "เลขประจำตัวประชาชน 13 หลัก",
@@ -27,6 +27,7 @@ register("citizen-id", (main) => {
   const submit = h("button", { type: "submit", id: "citizen-id-submit", class: "btn btn-primary btn-block", text: "ยืนยัน" });
   const form = h("form", { id: "citizen-id-form", novalidate: true }, id.wrap, submit);
   const show = (message) => setFieldError(id.input, id.error, message);
+  if (params.error) show(params.error); // ThaiD said no (see thaid-return.js)
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -42,6 +43,11 @@ register("citizen-id", (main) => {
         const data = await api("POST", "/api/v1/auth/activation/citizen-id", {
           body: { activation_token: session().activationToken, citizen_id: digitsOnly(id.input.value) },
         });
+        if (data.authorization_url) {
+          update({ identityTyped: true });
+          sendToThaid(data.authorization_url, "citizen-id");
+          return;
+        }
         update({ identity: data.identity, identityTyped: true });
         go("identity");
       } catch (err) {

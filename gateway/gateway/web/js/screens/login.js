@@ -1,6 +1,6 @@
 // Step 1 of the login manual: username and password, button "เข้าสู่ระบบ".
 import { api } from "../api.js";
-import { goToStep, storeTokens } from "../flow.js";
+import { goToStep, sendToThaid, storeTokens } from "../flow.js";
 import { go, register } from "../router.js";
 import { clearAll, update } from "../store.js";
 import {
@@ -65,7 +65,8 @@ register("login", (main, { params }) => {
         }
         if (data.status === "activation_required") {
           update({ activationToken: data.activation_token, identity: data.identity ?? null, identityTyped: false });
-          goToStep(data.next_step, data.identity);
+          if (data.authorization_url) sendToThaid(data.authorization_url, "login");
+          else goToStep(data.next_step, data.identity);
           return;
         }
         error.textContent = "เกิดข้อผิดพลาดในระบบ กรุณาลองใหม่อีกครั้ง";
