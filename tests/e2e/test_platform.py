@@ -31,6 +31,18 @@ def test_openapi_document_is_served(system):
     assert "ErrorBody" in spec["components"]["schemas"]
 
 
+def test_the_web_client_is_served_with_one_charset_also_where_thaid_sends_users_back(system):
+    for path, content_type in (
+        ("/", "text/html; charset=utf-8"),
+        ("/thaid/callback?code=c&state=s", "text/html; charset=utf-8"),
+        ("/css/app.css", "text/css; charset=utf-8"),
+    ):
+        answer = system.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["Content-Type"] == content_type, path
+    assert system.get("/thaid/callback").text == system.get("/").text
+
+
 def test_unknown_route_gets_a_json_error_with_a_thai_message(system):
     answer = system.get("/api/v1/no-such-thing")
     assert answer.status_code == 404

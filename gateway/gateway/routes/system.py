@@ -63,9 +63,10 @@ class SystemRoutes:
         target = (WEB_ROOT / path).resolve()
         if WEB_ROOT not in target.parents or not target.is_file():
             return json_response(error_body("route_not_found", "ไม่พบหน้าหรือบริการที่ต้องการ"), 404)
-        mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if mimetype.startswith("text/") or mimetype in ("application/javascript",):
-            mimetype += "; charset=utf-8"
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript",):
+            content_type += "; charset=utf-8"
+        # content_type, not mimetype: werkzeug adds a charset of its own to a text mimetype.
         return Response(
-            target.read_bytes(), mimetype=mimetype, headers={"Cache-Control": "no-cache"}
+            target.read_bytes(), content_type=content_type, headers={"Cache-Control": "no-cache"}
         )
