@@ -167,8 +167,13 @@ FROM ledger_units h WHERE h.unit_id = %(unit)s
 
 # On the posting connections (``own_transaction``) these three statements are prepared once
 # per connection: PostgreSQL took longer to plan them than to run them.
-_TYPES = {"unit": "text", "keys": "text[]", "years": "int[]", "opening_years": "int[]"}
-_TYPES["reversed"] = "uuid[]"
+_TYPES = {
+    "unit": "text",
+    "keys": "text[]",
+    "years": "int[]",
+    "opening_years": "int[]",
+    "reversed": "uuid[]",
+}
 
 
 def _prepared_form(name: str, statement: str) -> tuple[str, str]:
