@@ -8,9 +8,13 @@ broadcasts ``sessions_revoked`` to every gateway instance, which keeps the revok
 Claims of an access token:
     sub   user id              sid   session id            typ  "access"
     usr   username             unit  home unit id          grp  groups   prm  permissions
-    rr    units readable: "*" or a list of unit ids
-    rw    units writable: "*" or a list of unit ids
+    rr    units readable: "*", a list of unit ids, or "session"
+    rw    units writable: "*", a list of unit ids, or "session"
     exp, iat
+
+"session" stands for lists too long for a request header (a province office reaches hundreds
+of units): the gateway then asks identity once for the session's units (``session_reach``)
+and keeps the answer as long as that token lives.
 """
 
 import logging
@@ -23,7 +27,7 @@ from eventlet.event import Event as GreenEvent
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from laas_kernel.errors import DomainError, Forbidden
+from laas_kernel.errors import DomainError, Forbidden, ServiceUnavailable
 from laas_kernel.settings import settings_from_config
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 ACCESS_TOKEN_SECONDS = 15 * 60
 # How long a request waits, once, for the revoked sessions a (re)started gateway loads.
 REVOKED_LOAD_WAIT_SECONDS = 3.0
+REACH_TIMEOUT_SECONDS = 5.0
 
 
 class Unauthenticated(DomainError):
@@ -89,13 +94,20 @@ class Actor:
         }
 
 
+BY_SESSION = "session"
+REACH_CACHE_MAX = 10_000  # sessions whose units this gateway keeps
+
+
 def _units(claim) -> frozenset[str] | None:
     if claim == "*":
         return None
-    return frozenset(str(unit) for unit in (claim or []))
+    if not isinstance(claim, list):  # anything unexpected reaches nothing
+        return frozenset()
+    return frozenset(str(unit) for unit in claim)
 
 
 def actor_from_claims(claims: dict) -> Actor:
+    """The caller from a token whose claims list its units (or say "*")."""
     return Actor(
         user_id=str(claims["sub"]),
         username=claims.get("usr", ""),
@@ -139,11 +151,19 @@ def client_address(request) -> str:
 
 
 class Authenticator:
-    def __init__(self, secret_key: str, revoked: RevokedSessions, loaded: GreenEvent | None = None):
+    def __init__(
+        self,
+        secret_key: str,
+        revoked: RevokedSessions,
+        loaded: GreenEvent | None = None,
+        fetch_reach=None,
+    ):
         self.secret_key = secret_key
         self.revoked = revoked
         self.loaded = loaded
         self._waited = loaded is None
+        self.fetch_reach = fetch_reach  # session id -> {"readable", "writable"} from identity
+        self._reach: dict[tuple, tuple] = {}  # (sid, iat) -> (exp, readable, writable)
 
     def _wait_for_revoked_list(self):
         # A restarted gateway must not accept a token revoked while it was down; wait for
@@ -189,7 +209,21 @@ class Authenticator:
         self._wait_for_revoked_list()
         if claims["sid"] in self.revoked:
             raise SessionRevoked()
+        if BY_SESSION in (claims.get("rr"), claims.get("rw")):
+            readable, writable = self._session_reach(claims)
+            claims = {**claims, "rr": readable, "rw": writable}
         return actor_from_claims(claims)
+
+    def _session_reach(self, claims) -> tuple:
+        key = (claims["sid"], claims.get("iat"))
+        kept = self._reach.get(key)
+        if kept is None or kept[0] <= time.time():
+            answer = self.fetch_reach(claims["sid"])
+            if len(self._reach) >= REACH_CACHE_MAX:
+                now = time.time()
+                self._reach = {k: v for k, v in self._reach.items() if v[0] > now}
+            kept = self._reach[key] = (claims["exp"], answer["readable"], answer["writable"])
+        return kept[1], kept[2]
 
 
 class Auth(DependencyProvider):
@@ -207,7 +241,10 @@ class Auth(DependencyProvider):
         self.revoked = RevokedSessions()
         self.loaded = GreenEvent()
         self.authenticator = Authenticator(
-            settings.laas_secret_key, self.revoked, self.loaded if self.load_revoked else None
+            settings.laas_secret_key,
+            self.revoked,
+            self.loaded if self.load_revoked else None,
+            fetch_reach=self._fetch_reach,
         )
         self._running = False
         self._thread = None
@@ -240,6 +277,19 @@ class Auth(DependencyProvider):
                 eventlet.sleep(delay)
                 # Back off while identity is down: each try opens a connection of its own.
                 delay = min(delay * 2, 30.0)
+
+    def _fetch_reach(self, session_id) -> dict:
+        # Once per session and token (15 minutes) per gateway: a connection of its own each
+        # time is simpler than sharing a standalone proxy between green threads.
+        config = {"AMQP_URI": self.container.config["AMQP_URI"]}
+        try:
+            with ClusterRpcProxy(config, timeout=REACH_TIMEOUT_SECONDS) as cluster:
+                return cluster.identity.session_reach(session_id)
+        except DomainError:
+            raise
+        except Exception as exc:
+            log.warning("identity did not give a session's units: %s", type(exc).__name__)
+            raise ServiceUnavailable() from None
 
     def get_dependency(self, worker_ctx):
         return self.authenticator

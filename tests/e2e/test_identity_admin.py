@@ -2,6 +2,7 @@
 groups, access review, and who may administer which unit."""
 
 import jwt
+import pytest
 from test_identity_support import (
     FAST_HASHING,
     MALEE,
@@ -17,6 +18,9 @@ from test_identity_support import (
     sign_in,
     unit_tree,
 )
+
+from laas_kernel.errors import DomainError
+from laas_kernel.standalone import rpc_cluster
 
 
 def test_a_head_of_finance_administers_the_lao_and_its_units_and_nothing_else(system_factory):
@@ -141,6 +145,60 @@ def test_province_office_reads_its_province_only(system_factory):
     error_of(
         system.get("/api/v1/admin/access-review", token=done["access_token"]), 403, "forbidden"
     )
+
+
+def test_a_province_too_large_to_list_in_a_token_reads_its_units_through_the_session(
+    system_factory,
+):
+    system = system_factory(**FAST_HASHING)
+    admin = admin_token(system)
+    ours = unit_tree(system, admin)
+    elsewhere = unit_tree(system, admin)
+    laos = [add_unit(system, admin, "lao", ours["province"]["id"]) for _ in range(60)]
+    officer = add_user(
+        system, admin, ours["province"]["id"], ["province_officer"], initial_password="Prov#2568x"
+    )
+    done = activate(system, officer["username"], "Prov#2568x", "big@example.com", SOMSRI)
+    token = done["access_token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["rr"], claims["rw"]) == ("session", "session")  # 63 units would not fit
+
+    # The gateway asks identity for the session's units: all 63 readable, none writable.
+    for unit in (laos[-1], ours["school"]):
+        ok(system.get(f"/api/v1/units/{unit['id']}/trial-balance?fiscal_year=2568", token=token))
+    error_of(
+        system.get(
+            f"/api/v1/units/{elsewhere['lao']['id']}/trial-balance?fiscal_year=2568", token=token
+        ),
+        403,
+        "forbidden",
+    )
+    voucher = {
+        "type": "GJ",
+        "date": "2024-10-15",
+        "description": "ไม่ควรบันทึกได้",
+        "lines": [
+            {"account_code": "1101010101", "debit": "1.00", "credit": "0"},
+            {"account_code": "4313010199", "debit": "0", "credit": "1.00"},
+        ],
+    }
+    error_of(
+        system.post(
+            f"/api/v1/units/{laos[0]['id']}/vouchers",
+            voucher,
+            token=token,
+            headers={"Idempotency-Key": "k1"},
+        ),
+        403,
+        "forbidden",
+    )
+
+    # Signed out: the session names no units any more, to any gateway that asks.
+    ok(system.post("/api/v1/auth/logout", {"refresh_token": done["refresh_token"]}, token=token))
+    with rpc_cluster(system.config["AMQP_URI"], timeout=10) as cluster:
+        with pytest.raises(DomainError) as ended:
+            cluster.identity.session_reach(claims["sid"])
+    assert ended.value.code == "user_revoked"
 
 
 def test_units_are_added_dissolved_and_merged_by_the_department(system_factory):

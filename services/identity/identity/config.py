@@ -38,6 +38,8 @@ class IdentityConfig:
     throttle_window_seconds: int = 60
     # Sessions and activation.
     refresh_token_hours: int = 12
+    # Past this many units an access token names its units by session (tokens.py).
+    token_units_max: int = 60
     activation_ttl_seconds: int = 30 * 60
     # The day the activation policy is read for (ISO date); empty: today. Lets a demo or a
     # test walk the flow of subordinate units before the 2025-02-18 cut-over.

@@ -67,6 +67,7 @@ def access_token_for(ctx: Context, user: UserRow, unit: UnitRow, session_id: str
         readable=readable,
         writable=writable,
         now=ctx.now,
+        units_max=ctx.config.token_units_max,
     )
 
 

@@ -128,6 +128,11 @@ class IdentityService:
     def logout(self, session_id=None, refresh_token=None, client_address=None):
         return plain(signin.logout(self._ctx(client_address), session_id, refresh_token))
 
+    @rpc
+    def session_reach(self, session_id):
+        """{"readable", "writable"}: "*" or unit ids, for tokens that name them by session."""
+        return signin.session_reach(self._ctx(), session_id)
+
     @every("THROTTLE_PRUNE_SECONDS", 600)
     def prune_sign_in_throttle(self):
         signin.prune_throttle(self._ctx())

@@ -14,7 +14,7 @@ from laas_kernel.outbox import add_event
 from . import audit
 from . import repository as repo
 from .adapters.thaid import ThaidMismatch
-from .context import Context, access_token_for, new_id, open_session
+from .context import Context, access_token_for, new_id, open_session, reach_claims
 from .domain.activation import (
     STEP_PROFILE,
     STEP_THAID,
@@ -41,7 +41,7 @@ from .domain.sign_in import (
 )
 from .errors import InvalidRefreshToken, UserNotFound, UserRevoked
 from .models import ActivationRow, SessionRow
-from .tokens import ACCESS_TOKEN_SECONDS, new_opaque_token, token_hash
+from .tokens import ACCESS_TOKEN_SECONDS, new_opaque_token, token_hash, units_claim
 
 PENDING = "pending_activation"
 ACTIVE = "active"
@@ -361,6 +361,20 @@ def logout(ctx: Context, session_id: str | None, refresh_token: str | None) -> d
                 )
                 ended += done
     return {"status": "signed_out", "revoked_sessions": ended}
+
+
+def session_reach(ctx: Context, session_id) -> dict:
+    """The units a live session reaches, for a gateway whose token says "session" because
+    the lists would not fit in it. Computed now: a unit added since sign-in is in it too."""
+    with ctx.session.begin():
+        row = ctx.session.get(SessionRow, session_id) if isinstance(session_id, str) else None
+        live = row is not None and row.revoked_at is None and row.expires_at > ctx.now
+        user = repo.get_user(ctx.session, row.user_id) if live else None
+        if user is None or user.status != ACTIVE:
+            raise UserRevoked()
+        unit = repo.get_unit(ctx.session, user.unit_id)
+        _, readable, writable = reach_claims(ctx.session, user, unit)
+    return {"readable": units_claim(readable), "writable": units_claim(writable)}
 
 
 def prune_throttle(ctx: Context) -> int:
